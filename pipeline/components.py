@@ -1,0 +1,86 @@
+"""All spaCy factories of biomine, registered in one place with versioned names.
+
+spaCy forbids dots in factory names, so versions are suffixes: ``biomine_relations_v1``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.model import Entity, Sentence
+
+for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+GIVEN_KEY = "biomine_given_entities"
+
+
+def doc_sentences(doc: Doc) -> list[Sentence]:
+    """Sentences as model objects, stripped of surrounding whitespace; empty ones dropped."""
+    sentences = []
+    for span in doc.sents:
+        raw = span.text
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if not text:
+            continue
+        start = span.start_char + lead
+        sentences.append(Sentence(len(sentences), start, start + len(text), text))
+    return sentences
+
+
+def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(short span, long span) character pairs from scispaCy's serializable abbreviations."""
+    pairs = []
+    for item in doc._.abbreviations or []:
+        short = doc[item["short_start"]:item["short_end"]]
+        long = doc[item["long_start"]:item["long_end"]]
+        pairs.append(((short.start_char, short.end_char), (long.start_char, long.end_char)))
+    return pairs
+
+
+@Language.component("biomine_sentences_v1")
+def sentences_component(doc: Doc) -> Doc:
+    from pipeline.sentences import set_sentence_starts
+
+    return set_sentence_starts(doc)
+
+
+class EntitiesComponent:
+    def __init__(self, patterns_dir: str) -> None:
+        from pipeline.entities import EntityRecognizer
+
+        self.recognizer = EntityRecognizer(Path(patterns_dir))
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = doc_sentences(doc)
+        given: list[Entity] | None = doc.user_data.get(GIVEN_KEY)
+        doc._.biomine_sentences = sentences
+        doc._.biomine_entities = self.recognizer.recognise(doc.text, sentences, doc_abbreviations(doc), given)
+        return doc
+
+
+class RelationsComponent:
+    def __init__(self, patterns_dir: str) -> None:
+        from pipeline.relations import RelationExtractor
+
+        self.extractor = RelationExtractor.from_directory(Path(patterns_dir))
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.biomine_relations = self.extractor.extract(
+            doc.text, doc._.biomine_sentences or [], doc._.biomine_entities or [], doc_id=doc.user_data.get("doc_id", "")
+        )
+        return doc
+
+
+@Language.factory("biomine_entities_v1", default_config={"patterns_dir": ""})
+def make_entities(nlp: Language, name: str, patterns_dir: str) -> EntitiesComponent:
+    return EntitiesComponent(patterns_dir)
+
+
+@Language.factory("biomine_relations_v1", default_config={"patterns_dir": ""})
+def make_relations(nlp: Language, name: str, patterns_dir: str) -> RelationsComponent:
+    return RelationsComponent(patterns_dir)

@@ -1,0 +1,223 @@
+"""Dictionary lookup of entity names over raw characters.
+
+Matching runs on characters, not tokens, because the scispaCy tokenizer keeps
+``MKK3/MKK6-p38`` or ``ASK1-mediated`` as one token and the entities inside
+must still be found. An Aho-Corasick automaton (pyahocorasick, C speed) finds
+every dictionary term in one pass over a lower-cased, whitespace-collapsed copy
+of the text; case rules and the stoplist then decide which hits are real.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import RuleError
+
+COLUMNS = ("term", "id", "name", "type", "flags", "xrefs")
+FLAG_RANK = {"curated": 0, "symbol": 1, "synonym": 2, "alias": 3, "fullname": 3, "previous": 4}
+TYPE_RANK = {"STRESS": 0, "DRUG": 1, "FAMILY": 2, "PROTEIN": 3, "CELL_LINE": 4, "DISEASE": 5}
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "ζ": "zeta"}
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dictionary row, ready to become an Entity."""
+
+    term: str
+    id: str | None
+    name: str | None
+    type: str
+    flags: frozenset[str]
+    xrefs: tuple[tuple[str, str], ...]
+    source: str
+
+    @property
+    def rank(self) -> tuple:
+        flag_rank = min((FLAG_RANK[f] for f in self.flags if f in FLAG_RANK), default=3)
+        if self.source == "curated":
+            flag_rank = 0
+        return (flag_rank, TYPE_RANK.get(self.type, 9), self.id or "~")
+
+    @property
+    def case_sensitive(self) -> bool:
+        return "casesensitive" in self.flags
+
+
+def read_rows(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a dictionary TSV (gzip or plain); the header must be exactly COLUMNS."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if header is None or tuple(header) != COLUMNS:
+            raise RuleError(f"{path}: dictionary header must be {list(COLUMNS)}, got {header!r}")
+        for line_no, row in enumerate(reader, start=2):
+            if not row or row[0].startswith("#"):
+                continue
+            if len(row) != len(COLUMNS):
+                raise RuleError(f"{path}:{line_no}: expected {len(COLUMNS)} columns, got {len(row)}")
+            yield dict(zip(COLUMNS, row))
+
+
+def term_variants(term: str) -> set[str]:
+    """Spelling variants that authors use interchangeably (Greek letters, hyphen vs space)."""
+    base = _WS.sub(" ", term.strip()).lower()
+    variants = {base}
+    for letter, name in GREEK.items():
+        for v in list(variants):
+            if letter in v:
+                variants.add(v.replace(letter, name))
+            if name in v:
+                variants.add(v.replace(name, letter))
+    for v in list(variants):
+        if "-" in v and len(v) > 4:
+            variants.add(v.replace("-", " "))
+        split = re.fullmatch(r"([a-z]{2,})(\d+[a-z]?)", v)
+        if split:  # MKK4 is also written MKK-4
+            variants.add(f"{split.group(1)}-{split.group(2)}")
+    return {v for v in variants if v}
+
+
+def normalise_text(text: str) -> tuple[str, list[int]]:
+    """Lower-case and collapse whitespace; return the copy and a map back to original offsets."""
+    chars: list[str] = []
+    index: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if prev_space:
+                continue
+            chars.append(" ")
+            index.append(i)
+            prev_space = True
+            continue
+        low = ch.lower()
+        chars.append(low if len(low) == 1 else ch)
+        index.append(i)
+        prev_space = False
+    index.append(len(text))
+    return "".join(chars), index
+
+
+class Dictionary:
+    """All entity dictionaries of patterns/dictionaries, searchable in one pass."""
+
+    def __init__(self, entries: Iterable[Entry], stoplist: Iterable[str] = ()) -> None:
+        import ahocorasick
+
+        by_key: dict[str, list[Entry]] = {}
+        curated_keys: set[str] = set()
+        for entry in entries:
+            for key in term_variants(entry.term):
+                if entry.source == "curated":
+                    if key not in curated_keys:
+                        by_key[key] = []
+                        curated_keys.add(key)
+                elif key in curated_keys:
+                    continue  # curated rows override generated ones for the same term
+                by_key.setdefault(key, []).append(entry)
+        self.stoplist = {s.lower() for s in stoplist}
+        self.automaton = ahocorasick.Automaton()
+        for key, group in by_key.items():
+            self.automaton.add_word(key, (len(key), tuple(sorted(group, key=lambda e: e.rank))))
+        if len(self.automaton):
+            self.automaton.make_automaton()
+        self.size = len(by_key)
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> "Dictionary":
+        """Load every ``*.tsv``/``*.tsv.gz`` file and ``stoplist.txt`` from a folder."""
+        files = sorted(directory.glob("*.tsv")) + sorted(directory.glob("*.tsv.gz"))
+        if not files:
+            raise RuleError(f"{directory}: no dictionary files (*.tsv, *.tsv.gz)")
+        entries: list[Entry] = []
+        for path in files:
+            source = path.name.split(".")[0]
+            for row in read_rows(path):
+                entries.append(_entry(row, source, path))
+        stop_path = directory / "stoplist.txt"
+        stoplist = []
+        if stop_path.exists():
+            stoplist = [ln.strip() for ln in stop_path.read_text(encoding="utf-8").splitlines()
+                        if ln.strip() and not ln.startswith("#")]
+        return cls(entries, stoplist)
+
+    def find(self, text: str) -> list[tuple[int, int, Entry]]:
+        """Every acceptable (start, end, entry) hit, overlapping ones included."""
+        if not len(self.automaton):
+            return []
+        norm, index = normalise_text(text)
+        hits = []
+        for end_pos, (length, group) in self.automaton.iter(norm):
+            start_pos = end_pos - length + 1
+            if start_pos > 0 and _is_word_char(norm[start_pos - 1]):
+                continue
+            if end_pos + 1 < len(norm) and _is_word_char(norm[end_pos + 1]):
+                continue
+            start, end = index[start_pos], index[end_pos] + 1
+            if text[end:end + 1] == "+":
+                continue  # Ca2+, CD4+: ions and cell markers, not the gene
+            surface = text[start:end]
+            entry = self._choose(surface, group)
+            if entry is not None:
+                hits.append((start, end, entry))
+        return hits
+
+    def _choose(self, surface: str, group: tuple[Entry, ...]) -> Entry | None:
+        for entry in group:
+            if entry.source != "curated" and surface.lower() in self.stoplist:
+                if not (entry.case_sensitive and surface == entry.term and "symbol" in entry.flags):
+                    continue
+            if (entry.case_sensitive or _is_acronym(entry.term)) and not case_matches(surface, entry.term):
+                continue
+            return entry
+        return None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def case_matches(surface: str, term: str) -> bool:
+    """Case rule for symbols: exact, or a case variant that cannot be an English word.
+
+    ``P38``/``p38`` and ``Ask1``/``ASK1`` are the same name (a digit makes it an
+    identifier); an all-letter symbol such as ``CAN``, ``SET`` or ``MOL`` only
+    matches when written in capitals, never as "can", "Set" or "Mol".
+    """
+    if surface == term:
+        return True
+    if surface.upper() != term.upper():
+        return False
+    if any(ch.isdigit() for ch in term) and len(term) >= 3:
+        return True
+    return len(term) >= 3 and surface.isupper()
+
+
+def _is_acronym(term: str) -> bool:
+    """Short upper-case terms ("FEB", "MOL") are acronyms: match them only in capitals."""
+    return len(term) <= 5 and term.isupper()
+
+
+def _entry(row: dict[str, str], source: str, path: Path) -> Entry:
+    xrefs = []
+    for item in filter(None, row["xrefs"].split(";")):
+        if ":" not in item:
+            raise RuleError(f"{path}: xref {item!r} of term {row['term']!r} is not PREFIX:ID")
+        prefix, local = item.split(":", 1)
+        xrefs.append((prefix, local))
+    return Entry(
+        term=row["term"],
+        id=row["id"] or None,
+        name=row["name"] or None,
+        type=row["type"],
+        flags=frozenset(filter(None, row["flags"].split(","))),
+        xrefs=tuple(xrefs),
+        source=source,
+    )
+

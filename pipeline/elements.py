@@ -1,0 +1,123 @@
+"""A sentence as a sequence of elements: entities and words.
+
+Relation rules match over this sequence rather than over spaCy tokens, because
+an entity may be part of a token (``ASK1-mediated``) or span several tokens.
+Each element is encoded as ``<index>|<kind>|<text> `` so a compiled rule is one
+regular expression over the encoded sentence (C-speed matching, no parser).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.model import Entity, Sentence
+
+WORD_KIND = "w"
+PRONOUN_KIND = "PRONOUN"
+_PIECE = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
+PRONOUNS = {"it", "this kinase", "this protein", "this enzyme", "the kinase", "the protein"}
+
+
+@dataclass
+class Element:
+    kind: str  # entity type, WORD_KIND or PRONOUN_KIND
+    text: str
+    start: int
+    end: int
+    entity: Entity | None = None
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def build_elements(text: str, sentence: Sentence, entities: list[Entity]) -> list[Element]:
+    """Split a sentence into entity elements and word/punctuation pieces between them."""
+    elements: list[Element] = []
+    pos = sentence.start
+    for ent in sorted(entities, key=lambda e: e.start):
+        if ent.start < pos or ent.end > sentence.end:
+            continue
+        elements.extend(_pieces(text, pos, ent.start))
+        elements.append(Element(ent.type, ent.text, ent.start, ent.end, ent))
+        pos = ent.end
+    elements.extend(_pieces(text, pos, sentence.end))
+    return _mark_pronouns(_drop_asides(elements))
+
+
+def _pieces(text: str, start: int, end: int) -> list[Element]:
+    return [Element(WORD_KIND, m.group(0), start + m.start(), start + m.end())
+            for m in _PIECE.finditer(text[start:end])]
+
+
+def _drop_asides(elements: list[Element]) -> list[Element]:
+    """Remove short parentheticals that only rename or annotate the preceding word.
+
+    "c-Jun N-terminal kinase (JNK) and p38" should read as a plain coordination;
+    "(Fig. 2)" and "(1)" are noise. A parenthetical holding other entities stays.
+    """
+    out: list[Element] = []
+    i = 0
+    while i < len(elements):
+        el = elements[i]
+        if el.kind == WORD_KIND and el.text in "([":
+            close = ")" if el.text == "(" else "]"
+            j = i + 1
+            while j < len(elements) and j - i <= 7 and elements[j].text != close:
+                j += 1
+            if j < len(elements) and elements[j].text == close and j - i <= 7:
+                inner = elements[i + 1:j]
+                inner_entities = [e for e in inner if e.entity is not None]
+                prev = out[-1] if out else None
+                renames_prev = (
+                    prev is not None and prev.entity is not None and len(inner_entities) == 1
+                    and len(inner) <= 3 and (inner_entities[0].kind == prev.kind
+                                              or inner_entities[0].entity.id == prev.entity.id)
+                )
+                if not inner_entities or renames_prev:
+                    i = j + 1
+                    continue
+        out.append(el)
+        i += 1
+    return out
+
+
+def _mark_pronouns(elements: list[Element]) -> list[Element]:
+    out: list[Element] = []
+    i = 0
+    while i < len(elements):
+        el = elements[i]
+        if el.kind == WORD_KIND:
+            pair = f"{el.lower} {elements[i + 1].lower}" if i + 1 < len(elements) else ""
+            if pair in PRONOUNS:
+                nxt = elements[i + 1]
+                out.append(Element(PRONOUN_KIND, f"{el.text} {nxt.text}", el.start, nxt.end))
+                i += 2
+                continue
+            if el.lower in PRONOUNS:
+                out.append(Element(PRONOUN_KIND, el.text, el.start, el.end))
+                i += 1
+                continue
+        out.append(el)
+        i += 1
+    return out
+
+
+def encode(elements: list[Element]) -> tuple[str, list[int]]:
+    """The encoded sentence and the character offset where each element's code starts."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for i, el in enumerate(elements):
+        text = el.lower.replace("|", "¦").replace(" ", "_") if el.kind == WORD_KIND else el.kind.lower()
+        code = f"{i}|{el.kind}|{text} "
+        offsets.append(pos)
+        parts.append(code)
+        pos += len(code)
+    return "".join(parts), offsets
+
+
+def element_at(encoded: str, char_pos: int) -> int:
+    """Index of the element whose code starts at or before ``char_pos``."""
+    start = encoded.rfind(" ", 0, char_pos) + 1 if char_pos > 0 else 0
+    return int(encoded[start:encoded.index("|", start)])

@@ -1,0 +1,199 @@
+"""Entity recognition: dictionaries, site patterns and abbreviation links.
+
+Everything the recogniser knows comes from ``patterns/``: dictionary files for
+names, ``entities/sites.yml`` for residues. Entities are character spans, so
+they may sit inside a scispaCy token (``MKK3/MKK6-p38``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.dictionary import Dictionary, Entry
+from pipeline.errors import RuleError
+from pipeline.model import Entity, Sentence
+from pipeline.sites import normalise_site
+
+SITE_KEYS = {"id", "description", "regex", "ignore_case", "context", "examples"}
+_WORD = re.compile(r"\w+|[^\w\s]")
+_ELLIPSIS = re.compile(r"([A-Za-z][\w-]*)\s*(?:,\s*and|,\s*or|,|and|or)\s+$")
+
+
+@dataclass
+class SitePattern:
+    id: str
+    regex: re.Pattern
+    needs_context: bool
+    examples: list[dict]
+
+
+def load_site_patterns(path: Path) -> tuple[list[SitePattern], dict[str, set[str]]]:
+    """Read sites.yml, validating its closed set of keys."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    cues = {side: {str(c).lower() for c in data.get("cues", {}).get(side, [])} for side in ("before", "after")}
+    patterns = []
+    for item in data.get("patterns", []):
+        rule_id = item.get("id", "?")
+        unknown = set(item) - SITE_KEYS
+        if unknown:
+            raise RuleError(f"{path}: site pattern {rule_id}: unknown keys {sorted(unknown)}")
+        try:
+            regex = re.compile(item["regex"], re.IGNORECASE if item.get("ignore_case") else 0)
+        except (KeyError, re.error) as exc:
+            raise RuleError(f"{path}: site pattern {rule_id}: bad or missing regex ({exc})") from exc
+        patterns.append(SitePattern(rule_id, regex, item.get("context") == "required", item.get("examples", [])))
+    return patterns, cues
+
+
+class EntityRecognizer:
+    """Finds entities in a document's text, sentence by sentence."""
+
+    def __init__(self, patterns_dir: Path, dictionary: Dictionary | None = None) -> None:
+        self.patterns_dir = patterns_dir
+        self.dictionary = dictionary or Dictionary.from_directory(patterns_dir / "dictionaries")
+        self.site_patterns, self.site_cues = load_site_patterns(patterns_dir / "entities" / "sites.yml")
+
+    def recognise(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        abbreviations: list[tuple[tuple[int, int], tuple[int, int]]] = (),
+        given: list[Entity] | None = None,
+    ) -> list[Entity]:
+        """All entities of a text, non-overlapping, sorted, each with its sentence index.
+
+        ``given`` replaces the dictionary's PROTEIN/FAMILY mentions (shared-task setting).
+        """
+        candidates: list[Entity] = []
+        for start, end, entry in self.dictionary.find(text):
+            if given is not None and entry.type in ("PROTEIN", "FAMILY"):
+                continue
+            candidates.append(_from_entry(text, start, end, entry))
+        candidates.extend(self.find_sites(text))
+        candidates.extend(self.elliptic_heads(text, candidates))
+        entities = resolve_overlaps(candidates, preferred=given or [])
+        entities = link_abbreviations(text, entities, abbreviations)
+        assign_sentences(entities, sentences)
+        return entities
+
+    def elliptic_heads(self, text: str, candidates: list[Entity]) -> list[Entity]:
+        """"cardiovascular and neurodegenerative diseases": the first conjunct shares the head noun.
+
+        If "cardiovascular diseases" is itself a dictionary term, the bare
+        "cardiovascular" is recognised with that term's identity.
+        """
+        found = []
+        for ent in candidates:
+            words = ent.text.split()
+            if len(words) < 2 or ent.type in ("SITE",):
+                continue
+            head = " ".join(words[1:])
+            window_start = max(0, ent.start - 60)
+            before = _ELLIPSIS.search(text[window_start:ent.start])
+            if not before:
+                continue
+            word = before.group(1)
+            start = window_start + before.start(1)
+            for _s, _e, entry in self.dictionary.find(f"{word} {head}"):
+                if _s == 0 and _e == len(word) + 1 + len(head) and entry.type == ent.type:
+                    found.append(Entity(text=word, type=entry.type, start=start, end=start + len(word), id=entry.id,
+                                        name=entry.name, rule="dictionary:elliptic_head", kinase="kinase" in entry.flags,
+                                        xrefs=dict(entry.xrefs)))
+                    break
+        return found
+
+    def find_sites(self, text: str) -> list[Entity]:
+        sites = []
+        for pattern in self.site_patterns:
+            for match in pattern.regex.finditer(text):
+                if pattern.needs_context and not self._has_site_cue(text, match.start(), match.end()):
+                    continue
+                residue, position = normalise_site(match.group(0))
+                if residue is None:
+                    continue
+                sites.append(Entity(text=match.group(0), type="SITE", start=match.start(), end=match.end(),
+                                    rule=pattern.id, residue=residue, position=position,
+                                    name=f"{residue}{position}" if position else residue))
+        return sites
+
+    def _has_site_cue(self, text: str, start: int, end: int) -> bool:
+        before = [w.lower() for w in _WORD.findall(text[max(0, start - 40):start])][-3:]
+        after = [w.lower() for w in _WORD.findall(text[end:end + 40])][:2]
+        return bool(set(before) & self.site_cues["before"]) or bool(set(after) & self.site_cues["after"])
+
+
+def _from_entry(text: str, start: int, end: int, entry: Entry) -> Entity:
+    return Entity(
+        text=text[start:end], type=entry.type, start=start, end=end, id=entry.id, name=entry.name,
+        rule=f"dictionary:{entry.source}", kinase="kinase" in entry.flags, xrefs=dict(entry.xrefs),
+    )
+
+
+def resolve_overlaps(candidates: list[Entity], preferred: list[Entity] = ()) -> list[Entity]:
+    """Keep the longest of overlapping mentions; preferred (given) mentions always win."""
+    chosen: list[Entity] = list(preferred)
+    taken = [(e.start, e.end) for e in chosen]
+    order = sorted(candidates, key=lambda e: (-(e.end - e.start), e.type == "SITE", e.start))
+    for ent in order:
+        if any(ent.start < e and s < ent.end for s, e in taken):
+            continue
+        chosen.append(ent)
+        taken.append((ent.start, ent.end))
+    return sorted(chosen, key=lambda e: (e.start, e.end))
+
+
+def link_abbreviations(
+    text: str, entities: list[Entity], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[Entity]:
+    """An entity recognised by its long form or short form is recognised at every occurrence of the other."""
+    if not abbreviations:
+        return entities
+    by_span = {(e.start, e.end): e for e in entities}
+    added: list[Entity] = []
+
+    def covered(start: int, end: int) -> bool:
+        return any(e.start < end and start < e.end for e in entities + added)
+
+    def source_for(span: tuple[int, int]) -> Entity | None:
+        exact = by_span.get(span)
+        if exact:
+            return exact
+        # A long form such as "apoptosis signal-regulating kinase 1" whose head entity covers most of it.
+        inside = [e for e in entities if e.start >= span[0] and e.end <= span[1] and e.type != "SITE"]
+        if len(inside) == 1 and (inside[0].end - inside[0].start) >= 0.6 * (span[1] - span[0]):
+            return inside[0]
+        return None
+
+    long_forms: dict[str, Entity] = {}
+    for short, long in abbreviations:
+        long_entity = source_for(long)
+        short_entity = by_span.get(short)
+        if long_entity and not short_entity and not covered(*short):
+            added.append(_copy_as(long_entity, text, short, "abbreviation:short"))
+        elif short_entity and not long_entity and not covered(*long):
+            added.append(_copy_as(short_entity, text, long, "abbreviation:long"))
+            long_forms[" ".join(text[long[0]:long[1]].lower().split())] = short_entity
+    # The long form recognised through its abbreviation counts wherever else it is written.
+    for form, source in long_forms.items():
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in form.split()) + r"(?!\w)"
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+            if not covered(match.start(), match.end()):
+                added.append(_copy_as(source, text, (match.start(), match.end()), "abbreviation:long"))
+    return sorted(entities + added, key=lambda e: (e.start, e.end))
+
+
+def _copy_as(source: Entity, text: str, span: tuple[int, int], rule: str) -> Entity:
+    return Entity(text=text[span[0]:span[1]], type=source.type, start=span[0], end=span[1], id=source.id,
+                  name=source.name, rule=rule, kinase=source.kinase, xrefs=dict(source.xrefs))
+
+
+def assign_sentences(entities: list[Entity], sentences: list[Sentence]) -> None:
+    """Set each entity's sentence index (the sentence containing its start)."""
+    j = 0
+    for ent in entities:
+        while j + 1 < len(sentences) and sentences[j].end <= ent.start:
+            j += 1
+        ent.sentence = sentences[j].index if sentences else -1

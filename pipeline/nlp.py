@@ -1,0 +1,54 @@
+"""Building the spaCy pipeline: tokenizer, sentences, abbreviations, entities, relations.
+
+Works on ``spacy.blank("en")`` with scispaCy's rule tokenizer; when a user has a
+statistical model installed, ``model=NAME`` loads it instead (its tagger and
+parser come along; our rules do not depend on them).
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from pipeline.errors import ModelError
+
+PATTERNS_DIR = Path(__file__).resolve().parents[1] / "patterns"
+
+
+def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
+    """The full biomine pipeline as a spaCy Language object."""
+    import spacy
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    import scispacy.abbreviation  # noqa: F401  (registers abbreviation_detector)
+
+    import pipeline.components  # noqa: F401  (registers the biomine factories)
+
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["ner"])
+        except OSError as exc:
+            raise ModelError(f"spaCy model {model!r} is not installed ({exc}); run without --model") from exc
+    else:
+        nlp = spacy.blank("en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # scispaCy's tokenizer regexes warn on Python 3.11
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("biomine_sentences_v1")
+    nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
+    nlp.add_pipe("biomine_entities_v1", config={"patterns_dir": str(patterns_dir)})
+    if relations:
+        nlp.add_pipe("biomine_relations_v1", config={"patterns_dir": str(patterns_dir)})
+    return nlp
+
+
+def build_tokenizer_only():
+    """The bare scispaCy tokenizer, the baseline of ``biomine bench``."""
+    import spacy
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    nlp = spacy.blank("en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    return nlp

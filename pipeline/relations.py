@@ -1,0 +1,247 @@
+"""Relation extraction: run the compiled rules over each sentence's elements.
+
+A match gives one element per role; the extractor then widens subject and
+object to their coordination ("JNK and p38", "MKK3/MKK6"), resolves pronoun
+subjects, checks argument types, refines the relation by subject type
+(a stress that activates is ``stress_activates_target``) and flags negation
+and hedging. Nothing is dropped for being negated or hedged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
+from pipeline.errors import RuleError
+from pipeline.model import RELATION_TYPES, Entity, Relation, Sentence
+from pipeline.rules import Grammar, Rule, load_rule_file
+
+COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "but", "also"}
+
+
+@dataclass
+class RelationTypes:
+    """Allowed argument types per relation, and refinements by subject type."""
+
+    arguments: dict[str, dict[str, set[str]]]
+    refinements: list[dict]
+
+    @classmethod
+    def load(cls, path: Path) -> "RelationTypes":
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        arguments = {}
+        for rel, spec in (data.get("arguments") or {}).items():
+            if rel not in RELATION_TYPES:
+                raise RuleError(f"{path}: unknown relation {rel!r}")
+            arguments[rel] = {role: set(types) for role, types in spec.items()}
+        return cls(arguments, list(data.get("refine") or []))
+
+    def allows(self, relation: str, subject: Entity | None, obj: Entity) -> bool:
+        spec = self.arguments.get(relation, {})
+        if "object" in spec and obj.type not in spec["object"]:
+            return False
+        if subject is not None and "subject" in spec and subject.type not in spec["subject"]:
+            return False
+        return True
+
+    def refine(self, relation: str, subject: Entity | None, obj: Entity) -> str:
+        """A more specific relation chosen by argument types (data in relation_types.yml)."""
+        for item in self.refinements:
+            if item["relation"] != relation:
+                continue
+            if "subject" in item and (subject is None or subject.type not in item["subject"]):
+                continue
+            if "object" in item and obj.type not in item["object"]:
+                continue
+            return item["to"]
+        return relation
+
+
+@dataclass
+class Modality:
+    """Cue lists for negation and hedging (patterns/modality.yml)."""
+
+    negation: set[str]
+    negation_phrases: list[tuple[str, ...]]
+    hedge_local: set[str]
+    hedge_sentence: set[str]
+    window: int
+
+    @classmethod
+    def load(cls, path: Path) -> "Modality":
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        neg = [str(c).lower() for c in data["negation"]["cues"]]
+        return cls(
+            negation={c for c in neg if " " not in c},
+            negation_phrases=[tuple(c.split()) for c in neg if " " in c],
+            hedge_local={str(c).lower() for c in data["hedging"]["local_cues"]},
+            hedge_sentence={str(c).lower() for c in data["hedging"]["sentence_cues"]},
+            window=int(data.get("window", 4)),
+        )
+
+    def flags(self, elements: list[Element], first: int, last: int, trigger: int | None) -> tuple[bool, bool]:
+        """(negated, hedged) for a match spanning elements first..last."""
+        lo = max(0, first - self.window)
+        words = [el.lower for el in elements[lo:last + 1] if el.kind == WORD_KIND]
+        negated = any(_cue(w, self.negation) for w in words)
+        if not negated:
+            for phrase in self.negation_phrases:
+                n = len(phrase)
+                if any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1)):
+                    negated = True
+                    break
+        before = [el.lower for el in elements[:last + 1] if el.kind == WORD_KIND]
+        hedged = any(_cue(w, self.hedge_local) for w in words) or any(_cue(w, self.hedge_sentence) for w in before)
+        return negated, hedged
+
+
+def _cue(word: str, cues: set[str]) -> bool:
+    if word in cues:
+        return True
+    return any(c.endswith("*") and word.startswith(c[:-1]) for c in cues)
+
+
+class RelationExtractor:
+    def __init__(self, rules: list[Rule], grammar: Grammar, types: RelationTypes, modality: Modality) -> None:
+        self.rules = rules
+        self.grammar = grammar
+        self.types = types
+        self.modality = modality
+
+    @classmethod
+    def from_directory(cls, patterns_dir: Path) -> "RelationExtractor":
+        grammar = Grammar.load(patterns_dir / "grammar.yml")
+        types = RelationTypes.load(patterns_dir / "relation_types.yml")
+        modality = Modality.load(patterns_dir / "modality.yml")
+        rules: list[Rule] = []
+        ids: set[str] = set()
+        for path in sorted((patterns_dir / "relations").glob("*.yml")):
+            for rule in load_rule_file(path, grammar, set(RELATION_TYPES)):
+                if rule.id in ids:
+                    raise RuleError(f"{path}: rule {rule.id}: id already used in another file")
+                ids.add(rule.id)
+                rules.append(rule)
+        return cls(rules, grammar, types, modality)
+
+    def extract(self, text: str, sentences: list[Sentence], entities: list[Entity], doc_id: str = "",
+                rules: list[Rule] | None = None, dedupe: bool = True) -> list[Relation]:
+        """All relations of a document, in text order, one per distinct triple mention."""
+        by_sentence: dict[int, list[Entity]] = {}
+        for ent in entities:
+            by_sentence.setdefault(ent.sentence, []).append(ent)
+        relations: list[Relation] = []
+        previous: list[Entity] = []
+        for sentence in sentences:
+            ents = by_sentence.get(sentence.index, [])
+            if ents:
+                elements = build_elements(text, sentence, ents)
+                relations.extend(self._sentence(doc_id, sentence, elements, previous, rules or self.rules))
+            if any(e.type in ("PROTEIN", "FAMILY") for e in ents):
+                previous = ents
+        if not dedupe:
+            return relations
+        seen: set[tuple] = set()
+        unique = []
+        for rel in relations:
+            if rel.key() not in seen:
+                seen.add(rel.key())
+                unique.append(rel)
+        return unique
+
+    def _sentence(self, doc_id: str, sentence: Sentence, elements: list[Element],
+                  previous: list[Entity], rules: list[Rule]) -> list[Relation]:
+        encoded, offsets = encode(elements)
+        found: list[Relation] = []
+        for rule in rules:
+            pos = 0
+            while pos < len(encoded):
+                match = rule.regex.search(encoded, pos)
+                if not match:
+                    break
+                found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, previous))
+                pos = encoded.index(" ", match.start()) + 1
+        found.sort(key=lambda r: (r.object.start, r.subject.start if r.subject else -1))
+        return found
+
+    def _triples(self, doc_id, sentence, elements, encoded, match, rule, previous) -> list[Relation]:
+        idx = {role: element_at(encoded, match.start(role)) for role in rule.roles if match.group(role)}
+        first = element_at(encoded, match.start())
+        last = element_at(encoded, match.end() - 1)
+        subjects = self._arguments(elements, idx.get("subject"), sentence, previous)
+        objects = self._arguments(elements, idx.get("object"), sentence, previous)
+        if "subject" in idx and not subjects:
+            return []
+        if rule.swap:
+            subjects, objects = objects, subjects
+        sites = [elements[i].entity for i in coordination(elements, idx["site"])] if "site" in idx else [None]
+        trigger = elements[idx["trigger"]] if "trigger" in idx else None
+        negated, hedged = self.modality.flags(elements, first, last, idx.get("trigger"))
+        out = []
+        for obj in objects:
+            for subj in subjects or [None]:
+                if subj is not None and (subj.start, subj.end) == (obj.start, obj.end):
+                    continue
+                if subj is not None and rule.relation == "binding" and subj.start > obj.start:
+                    subj, obj_ = obj, subj
+                else:
+                    obj_ = obj
+                if subj is not None and subj.id and subj.id == obj_.id and rule.relation != "binding":
+                    continue  # "ASK1 ... ASK1": the same protein on both sides is a misreading
+                relation = self.types.refine(rule.relation, subj, obj_)
+                if not self.types.allows(relation, subj, obj_):
+                    continue
+                for site in sites:
+                    out.append(Relation(
+                        doc_id=doc_id, relation=relation, subject=subj, object=obj_, sentence=sentence,
+                        rule=rule.id, site=site, negated=negated, hedged=hedged,
+                        trigger=(trigger.start, trigger.end) if trigger else None,
+                    ))
+        return out
+
+    def _arguments(self, elements, index, sentence, previous) -> list[Entity]:
+        if index is None:
+            return []
+        el = elements[index]
+        if el.kind == PRONOUN_KIND:
+            antecedent = resolve_pronoun(elements, index, previous)
+            if antecedent is None:
+                return []
+            return [Entity(text=el.text, type=antecedent.type, start=el.start, end=el.end, id=antecedent.id,
+                           name=antecedent.name or antecedent.text, sentence=sentence.index, rule="coref:pronoun",
+                           kinase=antecedent.kinase, xrefs=dict(antecedent.xrefs))]
+        return [elements[i].entity for i in coordination(elements, index) if elements[i].entity is not None]
+
+
+def coordination(elements: list[Element], index: int) -> list[int]:
+    """Indices of the entities coordinated with element ``index`` ("A, B and C", "A/B")."""
+    kind_group = _kind_group(elements[index].kind)
+    members = [index]
+    for step in (-1, 1):
+        i = index
+        while True:
+            j = i + step
+            saw_connector = False
+            while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:
+                saw_connector = True
+                j += step
+            if saw_connector and 0 <= j < len(elements) and _kind_group(elements[j].kind) == kind_group:
+                members.append(j)
+                i = j
+            else:
+                break
+    return sorted(members)
+
+
+def _kind_group(kind: str) -> str:
+    return "GENE" if kind in ("PROTEIN", "FAMILY") else kind
+
+
+def resolve_pronoun(elements: list[Element], index: int, previous: list[Entity]) -> Entity | None:
+    """The entity a pronoun refers to: a gene earlier in the sentence, else the previous sentence's topic."""
+    for el in reversed(elements[:index]):
+        if el.entity is not None and el.kind in ("PROTEIN", "FAMILY"):
+            return el.entity
+    genes = [e for e in previous if e.type in ("PROTEIN", "FAMILY")]
+    return genes[0] if genes else None
