@@ -62,12 +62,16 @@ def _inputs_for(inputs: list[str], given_entities: bool):
 
 
 def _export(results, out: Path, formats: Optional[list[str]], db: Optional[Path]) -> list[str]:
-    from pipeline.export import CHEAP_FORMATS, export
+    from pipeline.export import export, resolve_formats
 
-    chosen = list(CHEAP_FORMATS) if not formats else [f for f in formats if f != "none"]
-    if not chosen:
+    if formats and all(f == "none" for f in formats):
         return []
-    export(results, out, chosen, db=db)
+    chosen = resolve_formats(formats)
+    others = [f for f in chosen if f != "sqlite"]
+    if others:
+        export(results, out, others)
+    if "sqlite" in chosen:
+        export(results, out, ["sqlite"], db_path=db)
     return chosen
 
 
@@ -116,7 +120,7 @@ def curate_export(
     out: Path = typer.Option(Path("outputs/review.tsv"), "--out", "-o", help="Review TSV to write."),
 ) -> None:
     """Write a review TSV: one row per triple with empty decision and comment columns."""
-    from pipeline.curate import curate_export_command
+    from pipeline.export import curate_export_command
 
     raise typer.Exit(curate_export_command(src, out))
 
@@ -127,7 +131,7 @@ def curate_import(
     db: Path = typer.Option(Path("outputs/biomine.sqlite"), "--db", help="SQLite database to record decisions in."),
 ) -> None:
     """Record accept / reject / correct decisions; they survive re-runs."""
-    from pipeline.curate import curate_import_command
+    from pipeline.export import curate_import_command
 
     raise typer.Exit(curate_import_command(file, db))
 

@@ -85,6 +85,21 @@ def term_variants(term: str) -> set[str]:
 
 def normalise_text(text: str) -> tuple[str, list[int]]:
     """Lower-case and collapse whitespace; return the copy and a map back to original offsets."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # the common case: whitespace runs are the only length change
+        parts: list[str] = []
+        index: list[int] = []
+        pos = 0
+        for match in _WS.finditer(lowered):
+            parts.append(lowered[pos:match.start()])
+            index.extend(range(pos, match.start()))
+            parts.append(" ")
+            index.append(match.start())
+            pos = match.end()
+        parts.append(lowered[pos:])
+        index.extend(range(pos, len(text)))
+        index.append(len(text))
+        return "".join(parts), index
     chars: list[str] = []
     index: list[int] = []
     prev_space = False
@@ -192,6 +207,8 @@ def case_matches(surface: str, term: str) -> bool:
     """
     if surface == term:
         return True
+    if "-" not in term:
+        surface = surface.replace("-", "")  # MKK-4 is MKK4
     if surface.upper() != term.upper():
         return False
     if any(ch.isdigit() for ch in term) and len(term) >= 3:

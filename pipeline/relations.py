@@ -132,14 +132,14 @@ class RelationExtractor:
         for ent in entities:
             by_sentence.setdefault(ent.sentence, []).append(ent)
         relations: list[Relation] = []
-        previous: list[Entity] = []
+        topic: Entity | None = None
         for sentence in sentences:
             ents = by_sentence.get(sentence.index, [])
-            if ents:
-                elements = build_elements(text, sentence, ents)
-                relations.extend(self._sentence(doc_id, sentence, elements, previous, rules or self.rules))
-            if any(e.type in ("PROTEIN", "FAMILY") for e in ents):
-                previous = ents
+            if not ents:
+                continue
+            elements = build_elements(text, sentence, ents)
+            relations.extend(self._sentence(doc_id, sentence, elements, topic, rules or self.rules))
+            topic = next_topic(elements, topic)
         if not dedupe:
             return relations
         seen: set[tuple] = set()
@@ -151,26 +151,28 @@ class RelationExtractor:
         return unique
 
     def _sentence(self, doc_id: str, sentence: Sentence, elements: list[Element],
-                  previous: list[Entity], rules: list[Rule]) -> list[Relation]:
+                  topic: Entity | None, rules: list[Rule]) -> list[Relation]:
         encoded, offsets = encode(elements)
         found: list[Relation] = []
         for rule in rules:
+            if rule.prefilter is not None and not rule.prefilter.search(encoded):
+                continue
             pos = 0
             while pos < len(encoded):
                 match = rule.regex.search(encoded, pos)
                 if not match:
                     break
-                found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, previous))
+                found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, topic))
                 pos = encoded.index(" ", match.start()) + 1
         found.sort(key=lambda r: (r.object.start, r.subject.start if r.subject else -1))
         return found
 
-    def _triples(self, doc_id, sentence, elements, encoded, match, rule, previous) -> list[Relation]:
+    def _triples(self, doc_id, sentence, elements, encoded, match, rule, topic) -> list[Relation]:
         idx = {role: element_at(encoded, match.start(role)) for role in rule.roles if match.group(role)}
         first = element_at(encoded, match.start())
         last = element_at(encoded, match.end() - 1)
-        subjects = self._arguments(elements, idx.get("subject"), sentence, previous)
-        objects = self._arguments(elements, idx.get("object"), sentence, previous)
+        subjects = self._arguments(elements, idx.get("subject"), sentence, topic)
+        objects = self._arguments(elements, idx.get("object"), sentence, topic)
         if "subject" in idx and not subjects:
             return []
         if rule.swap:
@@ -200,18 +202,20 @@ class RelationExtractor:
                     ))
         return out
 
-    def _arguments(self, elements, index, sentence, previous) -> list[Entity]:
+    def _arguments(self, elements, index, sentence, topic) -> list[Entity]:
         if index is None:
             return []
         el = elements[index]
         if el.kind == PRONOUN_KIND:
-            antecedent = resolve_pronoun(elements, index, previous)
+            antecedent = resolve_pronoun(elements, index, topic)
             if antecedent is None:
                 return []
             return [Entity(text=el.text, type=antecedent.type, start=el.start, end=el.end, id=antecedent.id,
                            name=antecedent.name or antecedent.text, sentence=sentence.index, rule="coref:pronoun",
                            kinase=antecedent.kinase, xrefs=dict(antecedent.xrefs))]
-        return [elements[i].entity for i in coordination(elements, index) if elements[i].entity is not None]
+        members = coordination(elements, index)
+        members += parallel_compounds(elements, members)
+        return [elements[i].entity for i in members if elements[i].entity is not None]
 
 
 def coordination(elements: list[Element], index: int) -> list[int]:
@@ -222,11 +226,14 @@ def coordination(elements: list[Element], index: int) -> list[int]:
         i = index
         while True:
             j = i + step
-            saw_connector = False
+            connectors = []
             while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:
-                saw_connector = True
+                connectors.append(elements[j].lower)
                 j += step
-            if saw_connector and 0 <= j < len(elements) and _kind_group(elements[j].kind) == kind_group:
+            loose = any(c != "/" for c in connectors)
+            if loose and (_hyphen_linked(elements, i) or (0 <= j < len(elements) and _hyphen_linked(elements, j))):
+                break  # "MKK3/MKK6-p38 and MKK4/MKK7-JNK": two pathways, not one list
+            if connectors and 0 <= j < len(elements) and _kind_group(elements[j].kind) == kind_group:
                 members.append(j)
                 i = j
             else:
@@ -234,14 +241,58 @@ def coordination(elements: list[Element], index: int) -> list[int]:
     return sorted(members)
 
 
+def parallel_compounds(elements: list[Element], members: list[int]) -> list[int]:
+    """First members of hyphen compounds coordinated with the one ``members`` start.
+
+    In "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK pathways" the verb reaches
+    MKK3/MKK6 and, through the parallel compound, MKK4/MKK7.
+    """
+    found: list[int] = []
+    last = max(members)
+    kind_group = _kind_group(elements[last].kind)
+    while (last + 4 < len(elements) and elements[last + 1].text == "-" and elements[last + 2].entity is not None
+           and elements[last + 3].lower in ("and", ",", "or")):
+        nxt = last + 4
+        if elements[nxt].entity is None or _kind_group(elements[nxt].kind) != kind_group:
+            break
+        group = coordination(elements, nxt)
+        found.extend(group)
+        last = max(group)
+    return found
+
+
+def _hyphen_linked(elements: list[Element], i: int) -> bool:
+    """True when element i is joined to another entity by a hyphen ("MKK6-p38")."""
+    for step in (-1, 1):
+        dash, other = i + step, i + 2 * step
+        if 0 <= other < len(elements) and elements[dash].text == "-" and elements[other].entity is not None:
+            return True
+    return False
+
+
 def _kind_group(kind: str) -> str:
     return "GENE" if kind in ("PROTEIN", "FAMILY") else kind
 
 
-def resolve_pronoun(elements: list[Element], index: int, previous: list[Entity]) -> Entity | None:
-    """The entity a pronoun refers to: a gene earlier in the sentence, else the previous sentence's topic."""
+def resolve_pronoun(elements: list[Element], index: int, topic: Entity | None) -> Entity | None:
+    """The entity a pronoun refers to: a gene earlier in the sentence, else the running topic."""
     for el in reversed(elements[:index]):
         if el.entity is not None and el.kind in ("PROTEIN", "FAMILY"):
             return el.entity
-    genes = [e for e in previous if e.type in ("PROTEIN", "FAMILY")]
-    return genes[0] if genes else None
+    return topic
+
+
+def next_topic(elements: list[Element], topic: Entity | None) -> Entity | None:
+    """The gene a following "It ..." sentence is about.
+
+    A sentence that itself opens with a pronoun keeps the topic ("ASK1 is a MAP3K.
+    It activates JNK. It is involved in cancer." is about ASK1 throughout);
+    otherwise the first gene of the sentence becomes the topic.
+    """
+    for el in elements[:6]:
+        if el.kind == PRONOUN_KIND:
+            return topic
+        if el.entity is not None:
+            break
+    first_gene = next((el.entity for el in elements if el.kind in ("PROTEIN", "FAMILY")), None)
+    return first_gene or topic

@@ -80,6 +80,7 @@ class Rule:
     examples: list[dict] = field(default_factory=list)
     swap: bool = False  # subject and object are captured in reverse order of the triple
     source: str = ""
+    prefilter: re.Pattern | None = None
 
 
 def expand_macros(pattern: str, macros: dict[str, str], where: str, depth: int = 0) -> str:
@@ -144,6 +145,15 @@ def _atom(token: str, grammar: Grammar, where: str) -> tuple[str, str | None]:
     if role:
         return f"(?P<{role}>{body})", role
     return f"(?:{body})", None
+
+
+def trigger_prefilter(pattern: str, grammar: Grammar, where: str) -> re.Pattern | None:
+    """A cheap regex for the rule's trigger word, to skip sentences that cannot match."""
+    found = re.search(r"\{trigger:([^}]*)\}", pattern)
+    if not found:
+        return None
+    regex, _ = _atom(f"{{trigger:{found.group(1)}}}", grammar, where)
+    return re.compile(regex)
 
 
 def compile_pattern(pattern: str, grammar: Grammar, where: str) -> tuple[re.Pattern, set[str]]:
@@ -228,5 +238,6 @@ def load_rule_file(path: Path, grammar: Grammar, relation_types: set[str]) -> li
         if "object" not in roles:
             raise RuleError(f"{where}: pattern must capture an object")
         rules.append(Rule(rule_id, relation, item["description"], item["pattern"], regex, roles,
-                          examples, bool(item.get("swap", False)), str(path)))
+                          examples, bool(item.get("swap", False)), str(path),
+                          trigger_prefilter(item["pattern"], grammar, where)))
     return rules

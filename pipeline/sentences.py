@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 FINAL = {".", "!", "?"}
@@ -37,10 +39,9 @@ def set_sentence_starts(doc: Doc) -> Doc:
                 after_final = True
             continue
         line_start = "\n" in gap or (prev.is_space and "\n" in prev.text)
-        rest_of_line = text[tok.idx:text.find("\n", tok.idx) if "\n" in text[tok.idx:] else len(text)]
         if after_final and (tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "([#*"):
             starts[i] = True
-        elif line_start and _MARKUP_LINE.match(rest_of_line):
+        elif line_start and _MARKUP_LINE.match(text, tok.idx):
             starts[i] = True
         if tok.text in FINAL or (tok.text.endswith(".") and len(tok.text) > 1 and tok.text[-2].isdigit()):
             after_final = True
@@ -48,6 +49,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
             pass
         else:
             after_final = False
-    for tok, start in zip(doc, starts):
-        tok.is_sent_start = start
-    return doc
+    # One array write instead of a property call per token (which re-checks annotations each time).
+    values = numpy.array([[1 if start else -1] for start in starts], dtype="uint64")
+    values = values.astype("int64").astype("uint64")
+    return doc.from_array([SENT_START], values)

@@ -104,12 +104,17 @@ def tsv_row(rel: dict[str, Any]) -> dict[str, Any]:
     site = rel["site"] or {}
     return {
         "doc_id": rel["doc_id"], "relation": rel["relation"],
-        "subject": subj.get("text"), "subject_type": subj.get("type"), "subject_id": subj.get("id"),
+        "subject": _flat(subj.get("text")), "subject_type": subj.get("type"), "subject_id": subj.get("id"),
         "subject_name": subj.get("name"),
-        "object": obj["text"], "object_type": obj["type"], "object_id": obj["id"], "object_name": obj["name"],
-        "site": site.get("text"), "residue": site.get("residue"), "position": site.get("position"),
+        "object": _flat(obj["text"]), "object_type": obj["type"], "object_id": obj["id"], "object_name": obj["name"],
+        "site": _flat(site.get("text")), "residue": site.get("residue"), "position": site.get("position"),
         "negated": rel["negated"], "hedged": rel["hedged"], "rule": rel["rule"],
-        "sentence_index": rel["sentence"]["index"], "sentence": " ".join(rel["sentence"]["text"].split()),
+        "sentence_index": rel["sentence"]["index"], "sentence": _flat(rel["sentence"]["text"]),
         "subject_start": subj.get("start"), "subject_end": subj.get("end"),
         "object_start": obj["start"], "object_end": obj["end"],
     }
+
+
+def _flat(text: str | None) -> str | None:
+    """One line per row: line breaks inside mentions and sentences become single spaces."""
+    return " ".join(text.split()) if text is not None else None
