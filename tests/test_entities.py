@@ -1,0 +1,71 @@
+"""Entity recognition: tokens that hide entities, case rules, stoplist, abbreviations, sites."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.dictionary import case_matches
+from pipeline.model import Document
+
+
+def _entities(processor, text):
+    return [(e.text, e.type, e.id) for e in processor.process(Document("t", text)).entities]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ASK1 can activate MKK3/MKK6-p38 signalling.", ["MKK3", "MKK6", "p38"]),
+    ("JNK1/2-mediated apoptosis", ["JNK1/2"]),  # FamPlex names the pair itself
+    ("ASK1-mediated activation", ["ASK1"]),
+    ("MKK-4 and MKK7 were active.", ["MKK-4", "MKK7"]),
+])
+def test_entities_inside_tokens(processor, text, expected):
+    found = [t for t, _, _ in _entities(processor, text)]
+    for name in expected:
+        assert name in found, found
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("We can set the cells in a map.", {"can", "set", "cells", "map"}),
+    ("Mol Cell Biol. 2001 Feb;21(3):893-901.", {"Mol", "Feb"}),
+    ("Ca2+ influx rose.", {"Ca2"}),
+])
+def test_english_words_are_not_genes(processor, text, absent):
+    found = {t for t, _, _ in _entities(processor, text)}
+    assert not (found & absent), found
+
+
+@pytest.mark.parametrize("surface,term,ok", [
+    ("ASK1", "ASK1", True), ("Ask1", "ASK1", True), ("P38", "p38", True), ("MKK-4", "MKK4", True),
+    ("can", "CAN", False), ("Set", "SET", False), ("SET", "SET", True), ("akt", "AKT", False),
+])
+def test_case_rules(surface, term, ok):
+    assert case_matches(surface, term) is ok
+
+
+def test_abbreviation_links_both_forms(processor):
+    text = ("Apoptosis signal-regulating kinase 1 (ASK1) is a MAP3K. Later, apoptosis signal-regulating "
+            "kinase 1 and ASK1 were both studied.")
+    found = _entities(processor, text)
+    long_forms = [f for f in found if f[0].lower().startswith("apoptosis signal-regulating")]
+    assert len(long_forms) == 2 and all(f[2] == "HGNC:6857" for f in long_forms)
+
+
+@pytest.mark.parametrize("text,site,residue,position", [
+    ("Akt phosphorylated ASK1 at Ser83.", "Ser83", "S", 83),
+    ("phosphorylation at S83 of ASK1", "S83", "S", 83),
+    ("Akt phosphorylates Thr(308) of Akt1", "Thr(308)", "T", 308),
+    ("pSer473 levels", "pSer473", "S", 473),
+    ("phosphorylated on tyrosine residues", "tyrosine residues", "Y", None),
+])
+def test_sites(processor, text, site, residue, position):
+    sites = [e for e in processor.process(Document("t", text)).entities if e.type == "SITE"]
+    assert [(s.text, s.residue, s.position) for s in sites] == [(site, residue, position)]
+
+
+def test_figure_panels_are_not_sites(processor):
+    assert not [e for e in processor.process(Document("t", "See Figure S1 and T4 cells.")).entities
+                if e.type == "SITE"]
+
+
+def test_elliptic_coordination(processor):
+    found = _entities(processor, "involved in cardiovascular and neurodegenerative diseases")
+    assert ("cardiovascular", "DISEASE", "MESH:D002318") in found

@@ -1,0 +1,91 @@
+"""Reading inputs: front matter anywhere, offsets on the body, clear errors for bad files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.errors import InputNotFoundError, ReadError
+from pipeline.read import expand_inputs, iter_documents, read_document
+from pipeline.run import run
+
+
+def test_front_matter_in_txt_is_metadata_and_not_body(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text('---\nreference_id: "PMID:1"\ntitle: T\nyear: 2001\n---\nAkt phosphorylates ASK1.\n')
+    doc = read_document(path)
+    assert doc.doc_id == "doc"
+    assert doc.metadata["reference_id"] == "PMID:1" and doc.metadata["year"] == 2001
+    assert doc.pmid == "1"
+    assert doc.text.startswith("Akt phosphorylates")
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("empty.txt", b"", "empty"),
+    ("blank.md", b"   \n\n", "empty"),
+    ("binary.txt", b"\x00\x01\x02abc", "binary"),
+    ("latin1.txt", "caf\xe9 kinase".encode("latin-1"), "UTF-8"),
+    ("broken.txt", b"---\ntitle: [unclosed\n---\nbody\n", "front matter"),
+    ("data.pdf", b"%PDF-1.4", "unsupported"),
+])
+def test_bad_files_raise_errors_naming_the_file(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as info:
+        read_document(path)
+    assert name in str(info.value) and message in str(info.value)
+
+
+def test_huge_file_is_refused_with_its_size(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("ASK1 " * 1000)
+    with pytest.raises(ReadError, match="huge.txt.*exceeds"):
+        read_document(path, max_bytes=100)
+
+
+def test_expand_inputs_dirs_globs_and_missing(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.md").write_text("y")
+    (tmp_path / "c.json").write_text("{}")
+    assert [p.name for p in expand_inputs([tmp_path])] == ["a.txt", "b.md"]
+    assert [p.name for p in expand_inputs([str(tmp_path / "*.md"), tmp_path / "b.md"])] == ["b.md"]
+    with pytest.raises(InputNotFoundError):
+        expand_inputs([tmp_path / "nothing*.txt"])
+
+
+def test_batch_completes_and_reports_bad_files(tmp_path):
+    (tmp_path / "good.txt").write_text("Akt phosphorylates ASK1 at Ser83.")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00garbage")
+    out = tmp_path / "out"
+    summary, _ = run([tmp_path], out, progress=False)
+    assert summary.documents == 1 and len(summary.failed) == 1
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert errors[0]["path"].endswith("bad.txt")
+    relations = [json.loads(line) for line in (out / "relations.jsonl").read_text().splitlines()]
+    assert relations and relations[0]["doc_id"] == "good"
+
+
+def test_failed_run_leaves_previous_outputs_intact(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Akt phosphorylates ASK1.")
+    out = tmp_path / "out"
+    run([tmp_path / "in"], out, progress=False)
+    before = (out / "relations.jsonl").read_text()
+    import pipeline.write as write
+
+    def explode(self, processed):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(write.OutputWriter, "add", explode)
+    with pytest.raises(RuntimeError):
+        run([tmp_path / "in"], out, progress=False)
+    assert (out / "relations.jsonl").read_text() == before
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_iter_documents_yields_errors_instead_of_raising(tmp_path):
+    (tmp_path / "ok.txt").write_text("text")
+    (tmp_path / "empty.txt").write_text("")
+    items = list(iter_documents(sorted(tmp_path.iterdir())))
+    assert isinstance(items[0], ReadError) and items[0].path.endswith("empty.txt")
+    assert items[1].doc_id == "ok"
