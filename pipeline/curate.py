@@ -1,0 +1,242 @@
+"""Curation round trip: export triples to a TSV, record curator decisions in SQLite, reuse them.
+
+Decisions are keyed by ``triple_key`` (pipeline.export.keys) and stored in the
+``curation`` table, which ``write_sqlite`` never clears, so they survive re-runs.
+Each decision also stores a snapshot of the triple it judged (doc, relation,
+subject, object, site, sentence), so rejected triples stay usable as negatives
+even after the pipeline stops producing them.
+
+TSV columns: triple_key, doc_id, pmid, relation, subject, subject_id, object, object_id,
+site, negated, hedged, rule, sentence, decision, corrected_relation, corrected_subject_id,
+corrected_object_id, corrected_site, comment.
+``decision`` is one of accept / reject / correct (or empty = not reviewed yet);
+``correct`` needs at least one ``corrected_*`` value (the other fields keep the original).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.export.atomic import atomic_write_text
+from pipeline.export.keys import site_label, triple_key
+from pipeline.export.sqlite import connect
+from pipeline.model import RELATION_TYPES, ProcessedDocument
+
+DECISIONS = ("accept", "reject", "correct")
+CORRECTED = ("corrected_relation", "corrected_subject_id", "corrected_object_id", "corrected_site")
+COLUMNS = (
+    "triple_key", "doc_id", "pmid", "relation", "subject", "subject_id", "object", "object_id", "site",
+    "negated", "hedged", "rule", "sentence", "decision", *CORRECTED, "comment",
+)
+REQUIRED = ("triple_key", "decision")
+_CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
+_SITE = re.compile(r"^[A-Z]\d*$|^[A-Z][a-z]{2}\d*$")
+
+
+class CurationError(ValueError):
+    """A malformed curation TSV or an invalid decision (message names file and row)."""
+
+
+def _clean(value: Any) -> str:
+    """One-line cell text: TSV viewers break on embedded newlines and tabs."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return " ".join(str(value).split())
+
+
+def _rows_from_docs(docs: Iterable[ProcessedDocument]) -> list[dict[str, Any]]:
+    rows = []
+    for pd in docs:
+        for rel in pd.relations:
+            rows.append({
+                "triple_key": triple_key(rel), "doc_id": rel.doc_id, "pmid": pd.document.pmid,
+                "relation": rel.relation,
+                "subject": rel.subject.text if rel.subject else "", "subject_id": rel.subject.id if rel.subject else "",
+                "object": rel.object.text, "object_id": rel.object.id,
+                "site": site_label(rel.site), "negated": rel.negated, "hedged": rel.hedged,
+                "rule": rel.rule, "sentence": rel.sentence.text,
+            })
+    return rows
+
+
+_DB_ROWS = """
+SELECT r.triple_key, r.doc_id, d.pmid, r.relation, r.subject_text AS subject, r.subject_id,
+       r.object_text AS object, r.object_id, r.site,
+       MAX(e.negated) AS negated, MAX(e.hedged) AS hedged, GROUP_CONCAT(e.rule, ',') AS rule,
+       s.text AS sentence,
+       c.decision, c.corrected_relation, c.corrected_subject_id, c.corrected_object_id,
+       c.corrected_site, c.comment
+FROM relations r
+JOIN evidence e ON e.triple_key = r.triple_key
+JOIN documents d ON d.doc_id = r.doc_id
+LEFT JOIN sentences s ON s.doc_id = r.doc_id AND s.sentence_index = e.sentence_index
+LEFT JOIN curation c ON c.triple_key = r.triple_key
+GROUP BY r.triple_key
+ORDER BY r.doc_id, MIN(e.sentence_index), r.subject_start, r.object_start
+"""
+
+
+def _rows_from_db(db_path: Path) -> list[dict[str, Any]]:
+    with closing(connect(db_path, create=False)) as con:
+        con.row_factory = sqlite3.Row
+        rows = [dict(r) for r in con.execute(_DB_ROWS)]
+    for r in rows:
+        r["negated"], r["hedged"] = bool(r["negated"]), bool(r["hedged"])
+    return rows
+
+
+def curate_export(source: list[ProcessedDocument] | Path | str, out_tsv: Path | str) -> Path:
+    """Write the review TSV, one row per mention-level triple.
+
+    ``source`` is a list of documents (decision columns empty) or a SQLite path
+    (decisions already recorded there are filled in, so a curator can continue).
+    """
+    rows = _rows_from_docs(source) if isinstance(source, list) else _rows_from_db(Path(source))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: _clean(row.get(c)) for c in COLUMNS})
+    return atomic_write_text(Path(out_tsv), buf.getvalue())
+
+
+def _read_decisions(tsv: Path) -> list[dict[str, Any]]:
+    """Validate the whole file first; raise CurationError naming file and line on the first problem."""
+    if not tsv.is_file():
+        raise CurationError(f"{tsv}: curation file not found")
+    try:
+        text = tsv.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CurationError(f"{tsv}: not UTF-8 text ({exc})") from None
+    reader = csv.reader(io.StringIO(text), delimiter="\t")
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CurationError(f"{tsv}: empty file, expected a header row") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise CurationError(f"{tsv}:1: header lacks column(s) {', '.join(missing)} (is this a biomine curation TSV?)")
+    out: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            raise CurationError(f"{tsv}:{line}: {len(cells)} cells but the header has {len(header)} columns (stray tab?)")
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        decision = row["decision"].lower()
+        if not decision:
+            continue
+        where = f"{tsv}:{line}"
+        if decision not in DECISIONS:
+            raise CurationError(f"{where}: invalid decision {row['decision']!r}; use one of {', '.join(DECISIONS)} or leave empty")
+        key = row["triple_key"]
+        if not re.fullmatch(r"[0-9a-f]{16}", key):
+            raise CurationError(f"{where}: invalid triple_key {key!r} (16 hex characters expected)")
+        if key in seen:
+            raise CurationError(f"{where}: triple_key {key} already decided on line {seen[key]}")
+        seen[key] = line
+        corrected = {c: row.get(c, "") or None for c in CORRECTED}
+        if decision == "correct":
+            if not any(corrected.values()):
+                raise CurationError(f"{where}: decision 'correct' needs a value in one of {', '.join(CORRECTED)}")
+            rel = corrected["corrected_relation"]
+            if rel and rel not in RELATION_TYPES:
+                raise CurationError(f"{where}: corrected_relation {rel!r} is not one of {', '.join(RELATION_TYPES)}")
+            for col in ("corrected_subject_id", "corrected_object_id"):
+                if corrected[col] and not _CURIE.match(corrected[col]):
+                    raise CurationError(f"{where}: {col} {corrected[col]!r} is not a CURIE like HGNC:6857")
+            if corrected["corrected_site"] and not _SITE.match(corrected["corrected_site"]):
+                raise CurationError(f"{where}: corrected_site {corrected['corrected_site']!r} should look like S83 or Ser83")
+        elif any(corrected.values()):
+            raise CurationError(f"{where}: corrected_* values given but decision is {decision!r} (use 'correct')")
+        out.append({"triple_key": key, "decision": decision, **corrected, "comment": row.get("comment") or None,
+                    **{c: row.get(c) or None for c in ("doc_id", "relation", "subject", "subject_id", "object",
+                                                        "object_id", "site", "sentence")}})
+    return out
+
+
+_UPSERT = """
+INSERT INTO curation (triple_key, decision, corrected_relation, corrected_subject_id, corrected_object_id,
+    corrected_site, comment, doc_id, relation, subject_text, subject_id, object_text, object_id, site, sentence,
+    source_file, decided_at)
+VALUES (:triple_key, :decision, :corrected_relation, :corrected_subject_id, :corrected_object_id,
+    :corrected_site, :comment, :doc_id, :relation, :subject, :subject_id, :object, :object_id, :site, :sentence,
+    :source_file, :decided_at)
+ON CONFLICT(triple_key) DO UPDATE SET
+    decision=excluded.decision, corrected_relation=excluded.corrected_relation,
+    corrected_subject_id=excluded.corrected_subject_id, corrected_object_id=excluded.corrected_object_id,
+    corrected_site=excluded.corrected_site, comment=excluded.comment, source_file=excluded.source_file,
+    decided_at=excluded.decided_at
+WHERE curation.decision IS NOT excluded.decision
+   OR curation.corrected_relation IS NOT excluded.corrected_relation
+   OR curation.corrected_subject_id IS NOT excluded.corrected_subject_id
+   OR curation.corrected_object_id IS NOT excluded.corrected_object_id
+   OR curation.corrected_site IS NOT excluded.corrected_site
+   OR curation.comment IS NOT excluded.comment
+"""
+
+
+def curate_import(tsv: Path | str, db_path: Path | str) -> dict[str, int]:
+    """Record the TSV's decisions; all rows or none. Returns counts per decision plus
+    ``unmatched`` (keys not among the database's current relations: stored all the same)."""
+    tsv, db_path = Path(tsv), Path(db_path)
+    rows = _read_decisions(tsv)
+    counts = {d: 0 for d in DECISIONS} | {"unmatched": 0}
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    try:
+        con = connect(db_path, create=False)
+    except FileNotFoundError as exc:
+        raise CurationError(str(exc)) from None
+    with closing(con):
+        with con:
+            for row in rows:
+                known = con.execute("SELECT 1 FROM relations WHERE triple_key = ?", (row["triple_key"],)).fetchone()
+                counts["unmatched"] += known is None
+                con.execute(_UPSERT, {**row, "source_file": tsv.name, "decided_at": now})
+                counts[row["decision"]] += 1
+    return counts
+
+
+def curated_export(db_path: Path | str, out: Path | str) -> Path:
+    """Write accepted and corrected triples to JSONL (corrections applied; ``original`` keeps the
+    values the pipeline produced), one object per decision: the curated positive set."""
+    with closing(connect(Path(db_path), create=False)) as con:
+        con.row_factory = sqlite3.Row
+        rows = [dict(r) for r in con.execute(
+            "SELECT * FROM curation WHERE decision IN ('accept', 'correct') ORDER BY doc_id, triple_key")]
+    lines = []
+    for r in rows:
+        original = {k: r[k] for k in ("relation", "subject_id", "object_id", "site")}
+        item = {
+            "triple_key": r["triple_key"], "decision": r["decision"], "doc_id": r["doc_id"],
+            "relation": r["corrected_relation"] or r["relation"],
+            "subject_text": r["subject_text"], "subject_id": r["corrected_subject_id"] or r["subject_id"],
+            "object_text": r["object_text"], "object_id": r["corrected_object_id"] or r["object_id"],
+            "site": r["corrected_site"] or r["site"], "sentence": r["sentence"], "comment": r["comment"],
+        }
+        if r["decision"] == "correct":
+            item["original"] = original
+        lines.append(json.dumps(item, ensure_ascii=False) + "\n")
+    return atomic_write_text(Path(out), "".join(lines))
+
+
+def rejected_triples(db_path: Path | str) -> list[dict[str, Any]]:
+    """Rejected triples as evaluation negatives: doc_id, relation, subject_text, object_text, site
+    (plus triple_key, subject_id, object_id)."""
+    with closing(connect(Path(db_path), create=False)) as con:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute(
+            "SELECT triple_key, doc_id, relation, subject_text, subject_id, object_text, object_id, "
+            "COALESCE(site, '') AS site FROM curation WHERE decision = 'reject' ORDER BY doc_id, triple_key")]

@@ -1,0 +1,125 @@
+"""BioC XML and JSON export (via the ``bioc`` package), the exchange format of BioNLP tools.
+
+One BioC document per input document with a single passage at offset 0 holding the
+whole text, so BioC offsets equal ``Document.text`` offsets. Annotations:
+``T<n>`` entities (infons ``type``, ``identifier``, ``name``, ``rule``, ``xref:<db>``,
+``residue``/``position`` for sites) and ``TR<n>`` trigger spans (type ``TRIGGER``).
+Relations: ``R<n>`` with nodes in roles subject / object / site / trigger and infons
+``relation``, ``negated``, ``hedged``, ``rule``, ``sentence_index``, ``triple_key``.
+Infon values are strings, as BioC requires ("true"/"false" for flags).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bioc
+from bioc import biocjson, biocxml
+
+from pipeline.export.atomic import atomic_write_text
+from pipeline.export.keys import triple_key
+from pipeline.model import Entity, ProcessedDocument
+
+_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Replace characters XML 1.0 forbids, one for one, so offsets stay valid."""
+    return _XML_BAD.sub(" ", text)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _annotation(ann_id: str, text: str, start: int, end: int, infons: dict[str, str]) -> bioc.BioCAnnotation:
+    ann = bioc.BioCAnnotation()
+    ann.id = ann_id
+    ann.text = _clean(text[start:end])
+    ann.infons.update({k: v for k, v in infons.items() if v not in (None, "")})
+    ann.add_location(bioc.BioCLocation(start, end - start))
+    return ann
+
+
+def _entity_infons(e: Entity) -> dict[str, str]:
+    infons = {"type": e.type, "identifier": e.id or "", "name": e.name or "", "rule": e.rule}
+    if e.type in ("PROTEIN", "FAMILY"):
+        infons["kinase"] = _flag(e.kinase)
+    if e.type == "SITE":
+        infons["residue"] = e.residue or ""
+        infons["position"] = "" if e.position is None else str(e.position)
+    infons.update({f"xref:{db}": str(v) for db, v in sorted(e.xrefs.items())})
+    return infons
+
+
+def to_bioc_document(pd: ProcessedDocument) -> bioc.BioCDocument:
+    """Convert one processed document; relation arguments point at entity annotations by id."""
+    text = pd.document.text
+    doc = bioc.BioCDocument()
+    doc.id = pd.document.doc_id
+    for key, value in pd.document.metadata.items():  # infons are strings: scalars and lists of scalars
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            doc.infons[str(key)] = str(value)
+        elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            doc.infons[str(key)] = "; ".join(map(str, value))
+    if pd.document.pmid:
+        doc.infons["pmid"] = pd.document.pmid
+    if pd.document.path:
+        doc.infons["path"] = pd.document.path
+    passage = bioc.BioCPassage()
+    passage.offset = 0
+    passage.text = _clean(text)
+    passage.infons["type"] = "body"
+    doc.add_passage(passage)
+
+    ids: dict[tuple[str, int, int], str] = {}
+
+    def ann_id(e: Entity) -> str:
+        key = (e.type, e.start, e.end)
+        if key not in ids:
+            ids[key] = f"T{len(ids) + 1}"
+            passage.add_annotation(_annotation(ids[key], text, e.start, e.end, _entity_infons(e)))
+        return ids[key]
+
+    for e in pd.entities:
+        ann_id(e)
+    triggers: dict[tuple[int, int], str] = {}
+    for n, rel in enumerate(pd.relations, start=1):
+        r = bioc.BioCRelation()
+        r.id = f"R{n}"
+        r.infons.update({
+            "relation": rel.relation, "negated": _flag(rel.negated), "hedged": _flag(rel.hedged),
+            "rule": rel.rule, "sentence_index": str(rel.sentence.index), "triple_key": triple_key(rel),
+        })
+        if rel.subject is not None:
+            r.add_node(bioc.BioCNode(ann_id(rel.subject), "subject"))
+        r.add_node(bioc.BioCNode(ann_id(rel.object), "object"))
+        if rel.site is not None:
+            r.add_node(bioc.BioCNode(ann_id(rel.site), "site"))
+        if rel.trigger is not None:
+            if rel.trigger not in triggers:
+                triggers[rel.trigger] = f"TR{len(triggers) + 1}"
+                passage.add_annotation(_annotation(triggers[rel.trigger], text, *rel.trigger, {"type": "TRIGGER"}))
+            r.add_node(bioc.BioCNode(triggers[rel.trigger], "trigger"))
+        passage.add_relation(r)
+    return doc
+
+
+def to_bioc_collection(docs: list[ProcessedDocument]) -> bioc.BioCCollection:
+    coll = bioc.BioCCollection()
+    coll.source = "biomine"
+    coll.key = "biomine.key"
+    coll.infons["annotation_types"] = "PROTEIN FAMILY SITE STRESS DRUG DISEASE CELL_LINE TRIGGER"
+    for pd in docs:
+        coll.add_document(to_bioc_document(pd))
+    return coll
+
+
+def write_bioc(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+    """Write ``out_dir/bioc/collection.xml`` and ``collection.json`` (same content)."""
+    coll = to_bioc_collection(docs)
+    folder = Path(out_dir) / "bioc"
+    return [
+        atomic_write_text(folder / "collection.xml", biocxml.dumps(coll)),
+        atomic_write_text(folder / "collection.json", biocjson.dumps(coll, indent=1, ensure_ascii=False) + "\n"),
+    ]

@@ -1,0 +1,207 @@
+"""brat standoff export, so curators can inspect and fix annotations in brat's web UI.
+
+Layout: ``out_dir/brat/<doc_id>.txt`` (the document text, offsets unchanged),
+``<doc_id>.ann``, plus ``annotation.conf`` and ``visual.conf`` so the folder opens
+in brat as it is.
+
+Mapping (chosen for what brat draws best):
+- entities -> ``T`` lines typed PROTEIN, FAMILY, SITE, ...; a span that crosses a
+  line break is written as fragments (``10 15;17 30``) because brat cannot draw one
+  span over two lines; ``#`` notes carry the grounding (``HGNC:6857 MAP3K5``).
+- a relation with a trigger -> an event on a trigger ``T`` line, e.g.
+  ``E1 Phosphorylation:T9 Theme:T2 Site:T4 Cause:T1`` (BioNLP roles: subject=Cause,
+  object=Theme, site=Site; binding: subject=Theme, object=Theme2). brat draws the trigger word
+  with arcs to its arguments, which shows the evidence best.
+- a relation without a trigger -> a binary relation ``R1 ActivationRel Arg1:T1 Arg2:T2``
+  (labelled "Activation" via visual.conf); a site, if any, goes into its note.
+- negated / hedged -> attributes ``A1 Negated E1`` / ``A2 Hedged R1``.
+- every event/relation has a note ``rule=<rule id>`` (shown on hover in brat).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.export.atomic import atomic_write_text
+from pipeline.export.style import DEFAULT_COLOR, TYPE_COLORS
+from pipeline.model import ENTITY_TYPES, RELATION_TYPES, Entity, ProcessedDocument, Relation
+
+EVENT_TYPES = {r: r.capitalize() for r in RELATION_TYPES}
+REL_SUFFIX = "Rel"
+SUBJECT_ROLE = {"binding": "Theme"}
+OBJECT_ROLE = {"binding": "Theme2"}
+
+
+def event_type(relation: str) -> str:
+    """brat type name of a relation (also for relation types added after this module was written)."""
+    return EVENT_TYPES.get(relation, relation.capitalize())
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a span at line breaks (brat draws each fragment on its own line), trimming whitespace."""
+    frags = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            frags.append((s, e))
+    return frags or [(start, end)]
+
+
+@dataclass
+class _Ann:
+    text: str
+    lines: list[str] = field(default_factory=list)
+    tids: dict[tuple, str] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def next_id(self, prefix: str) -> str:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}{self.counters[prefix]}"
+
+    def textbound(self, typ: str, start: int, end: int, note: str = "") -> str:
+        key = (typ, start, end)
+        if key not in self.tids:
+            tid = self.next_id("T")
+            frags = _fragments(self.text, start, end)
+            spans = ";".join(f"{s} {e}" for s, e in frags)
+            shown = " ".join(self.text[s:e] for s, e in frags)
+            self.lines.append(f"{tid}\t{typ} {spans}\t{shown}")
+            if note:
+                self.note(tid, note)
+            self.tids[key] = tid
+        return self.tids[key]
+
+    def note(self, target: str, text: str) -> None:
+        self.lines.append(f"{self.next_id('#')}\tAnnotatorNotes {target}\t{' '.join(text.split())}")
+
+    def entity(self, e: Entity) -> str:
+        bits = [b for b in (e.id, e.name) if b]
+        if e.type == "SITE" and e.residue:
+            bits.append(f"{e.residue}{e.position if e.position is not None else ''}")
+        if e.rule:
+            bits.append(f"rule={e.rule}")
+        return self.textbound(e.type, e.start, e.end, "; ".join(bits))
+
+
+def _relation_lines(ann: _Ann, rel: Relation) -> None:
+    subj = ann.entity(rel.subject) if rel.subject else None
+    obj = ann.entity(rel.object)
+    site = ann.entity(rel.site) if rel.site else None
+    etype = event_type(rel.relation)
+    if rel.trigger is not None:
+        trig = ann.textbound(etype, rel.trigger[0], rel.trigger[1])
+        rid = ann.next_id("E")
+        obj_role = OBJECT_ROLE.get(rel.relation, "Theme") if subj else "Theme"
+        args = [f"{etype}:{trig}", f"{obj_role}:{obj}"]
+        if site:
+            args.append(f"Site:{site}")
+        if subj:
+            args.append(f"{SUBJECT_ROLE.get(rel.relation, 'Cause')}:{subj}")
+        ann.lines.append(f"{rid}\t{' '.join(args)}")
+        note = f"rule={rel.rule}"
+    else:
+        rid = ann.next_id("R")
+        # a brat relation is binary: without a subject the object is linked to itself
+        ann.lines.append(f"{rid}\t{etype}{REL_SUFFIX} Arg1:{subj or obj} Arg2:{obj}")
+        note = f"rule={rel.rule}" + ("" if subj else "; no subject") + (f"; site={site}" if site else "")
+    for flag, on in (("Negated", rel.negated), ("Hedged", rel.hedged)):
+        if on:
+            ann.lines.append(f"{ann.next_id('A')}\t{flag} {rid}")
+    ann.note(rid, note)
+
+
+def document_ann(pd: ProcessedDocument) -> str:
+    """The .ann text of one document: all entities first, then events/relations."""
+    ann = _Ann(pd.document.text)
+    for e in pd.entities:
+        ann.entity(e)
+    for rel in pd.relations:
+        _relation_lines(ann, rel)
+    return "".join(line + "\n" for line in ann.lines)
+
+
+def annotation_conf(entity_types: list[str] | None = None, relations: list[str] | None = None) -> str:
+    """Types and argument constraints for brat; overlaps are allowed (nested mentions happen)."""
+    types = list(dict.fromkeys([*ENTITY_TYPES, *(entity_types or [])]))
+    rels = list(dict.fromkeys([*RELATION_TYPES, *(relations or [])]))
+    ents = "|".join(types)
+    lines = ["[entities]", *types, "", "[relations]",
+             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
+    lines += [f"{event_type(r)}{REL_SUFFIX}\tArg1:{ents}, Arg2:{ents}" for r in rels]
+    lines += ["", "[events]"]
+    for rel in rels:
+        t = event_type(rel)
+        if rel == "binding":  # symmetric: Theme is required, Theme2 optional
+            lines.append(f"{t}\tTheme:{ents}, Theme2?:{ents}, Site?:SITE")
+        else:
+            lines.append(f"{t}\tTheme:{ents}, Cause?:{ents}, Site?:SITE")
+    lines += ["", "[attributes]", "Negated\tArg:<EVENT>|<RELATION>", "Hedged\tArg:<EVENT>|<RELATION>", ""]
+    return "\n".join(lines)
+
+
+def visual_conf() -> str:
+    """Colours per entity type and readable labels for the trigger-less relation types."""
+    lines = ["[labels]"]
+    lines += [f"{t}{REL_SUFFIX} | {t.replace('_', ' ')} | {t[:5]}" for t in EVENT_TYPES.values()]
+    lines += [f"{t} | {t.replace('_', ' ')} | {t[:5]}" for t in EVENT_TYPES.values()]
+    lines += ["CELL_LINE | Cell line | Cell", "", "[drawing]",
+              "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+              "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5"]
+    lines += [f"{t}\tbgColor:{TYPE_COLORS.get(t, DEFAULT_COLOR)}" for t in ENTITY_TYPES]
+    lines += [f"{t}\tbgColor:#ffe8a8" for t in EVENT_TYPES.values()]
+    lines += ["Negated\tbox:crossed, glyph:<NONE>, dashArray:<NONE>", "Hedged\tdashArray:3-3, glyph:<NONE>", ""]
+    return "\n".join(lines)
+
+
+def write_brat(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+    """Write ``out_dir/brat/`` with one .txt/.ann pair per document and the two brat configs."""
+    folder = Path(out_dir) / "brat"
+    written: list[Path] = []
+    for pd in docs:
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", pd.document.doc_id)
+        written.append(atomic_write_text(folder / f"{stem}.txt", pd.document.text))
+        written.append(atomic_write_text(folder / f"{stem}.ann", document_ann(pd)))
+    types = sorted({e.type for pd in docs for e in pd.entities})
+    rels = sorted({r.relation for pd in docs for r in pd.relations})
+    written.append(atomic_write_text(folder / "annotation.conf", annotation_conf(types, rels)))
+    written.append(atomic_write_text(folder / "visual.conf", visual_conf()))
+    return written
+
+
+# ---- reading back (used by tests and by anyone importing corrected brat files) ----
+
+def parse_ann(text: str) -> dict[str, dict]:
+    """Parse .ann text into {id: record}; records have a ``kind`` (T, E, R, A, #)."""
+    out: dict[str, dict] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        ident, _, rest = line.partition("\t")
+        kind = ident[0]
+        if kind == "T":
+            head, _, shown = rest.partition("\t")
+            typ, _, spans = head.partition(" ")
+            frags = [tuple(int(x) for x in part.split()) for part in spans.split(";")]
+            out[ident] = {"kind": "T", "type": typ, "fragments": frags, "text": shown}
+        elif kind == "E":
+            parts = rest.split()
+            etype, trig = parts[0].split(":")
+            args = dict(p.split(":") for p in parts[1:])
+            out[ident] = {"kind": "E", "type": etype, "trigger": trig, "args": args}
+        elif kind == "R":
+            rtype, a1, a2 = rest.split()
+            out[ident] = {"kind": "R", "type": rtype, "args": {"Arg1": a1.split(":")[1], "Arg2": a2.split(":")[1]}}
+        elif kind == "A":
+            name, target = rest.split()[:2]
+            out[ident] = {"kind": "A", "name": name, "target": target}
+        elif kind == "#":
+            head, _, note = rest.partition("\t")
+            out[ident] = {"kind": "#", "target": head.split()[1], "text": note}
+        else:
+            raise ValueError(f"unsupported brat line: {line!r}")
+    return out

@@ -1,0 +1,157 @@
+"""INDRA statements JSON, so biomine output can be assembled with other readers in INDRA.
+
+Mapping (relation -> statement):
+- phosphorylation / dephosphorylation -> Phosphorylation / Dephosphorylation(enz, sub, residue, position)
+- autophosphorylation -> Autophosphorylation(enz = subject, or the object when there is no subject)
+- activation, stress_activates_target -> Activation(subj, obj, obj_activity="activity")
+- inhibition, drug_inhibits_target -> Inhibition(subj, obj, obj_activity="activity")
+- binding -> Complex(members=[subject, object])
+- association (protein-disease) -> skipped: INDRA's Association relates two *Events*
+  (World Modelers) and its schema entry demands Agents, so no form is both valid and
+  loadable by INDRA; protein-disease links stay in the other formats.
+Activation/Inhibition/Complex need a subject; relations without one are skipped too.
+
+Relations with the same identity (type, agent groundings, residue, position) become
+one statement with several evidences, as INDRA assembles them; the statement ``id``
+is a uuid5 of that identity, so it is stable across runs. No ``matches_hash`` is
+written (INDRA recomputes it). Negated mentions are evidence with
+``epistemics.negated = true``, as INDRA readers emit them.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pipeline.export.atomic import atomic_write_text
+from pipeline.export.keys import entity_key
+from pipeline.model import Entity, ProcessedDocument, Relation
+
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "biomine/indra-statements")
+# namespaces whose INDRA ids keep the prefix inside the value ("CHEBI:16240")
+EMBEDDED_PREFIX = {"CHEBI", "GO", "DOID", "HP", "MONDO", "UBERON", "CL"}
+NS_ALIASES = {"UNIPROT": "UP", "FAMPLEX": "FPLX", "NCBIGENE": "EGID", "CELLOSAURUS": "CVCL"}
+
+STATEMENT_TYPE = {
+    "phosphorylation": "Phosphorylation",
+    "dephosphorylation": "Dephosphorylation",
+    "autophosphorylation": "Autophosphorylation",
+    "activation": "Activation",
+    "stress_activates_target": "Activation",
+    "inhibition": "Inhibition",
+    "drug_inhibits_target": "Inhibition",
+    "binding": "Complex",
+}
+# whether the rule's evidence states a direct physical interaction
+DIRECT = {
+    "phosphorylation": True, "dephosphorylation": True, "autophosphorylation": True, "binding": True,
+    "drug_inhibits_target": True, "activation": False, "inhibition": False, "stress_activates_target": False,
+}
+
+
+def _db_ref(ns: str, value: str) -> tuple[str, str]:
+    ns = NS_ALIASES.get(ns.upper(), ns.upper())
+    if ns in EMBEDDED_PREFIX and not value.upper().startswith(ns + ":"):
+        value = f"{ns}:{value}"
+    return ns, value
+
+
+def agent(e: Entity) -> dict[str, Any]:
+    """INDRA Agent JSON: name = normalised name (or text), db_refs from id + xrefs + TEXT."""
+    refs: dict[str, str] = {}
+    if e.id and ":" in e.id:
+        prefix, local = e.id.split(":", 1)
+        ns, val = _db_ref(prefix, local)
+        refs[ns] = val
+    for db, val in e.xrefs.items():
+        ns, v = _db_ref(db, str(val))
+        refs.setdefault(ns, v)
+    refs["TEXT"] = " ".join(e.text.split())
+    return {"name": e.name or refs["TEXT"], "db_refs": refs}
+
+
+def _identity(stype: str, agents: list[Entity | None], rel: Relation) -> str:
+    keys = [entity_key(a) if a is not None else None for a in agents]
+    if stype == "Complex":
+        keys = sorted(k or "" for k in keys)
+    site = [rel.site.residue, rel.site.position] if rel.site is not None else None
+    return json.dumps([stype, keys, site], separators=(",", ":"))
+
+
+def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
+    ev: dict[str, Any] = {
+        "source_api": "biomine",
+        "text": " ".join(rel.sentence.text.split()),
+        "annotations": {
+            "found_by": rel.rule,
+            "doc_id": rel.doc_id,
+            "sentence_index": rel.sentence.index,
+            "agents": {"raw_text": [None if e is None else e.text for e in (rel.subject, rel.object)]},
+        },
+        "epistemics": {
+            "negated": rel.negated,
+            "hypothesis": rel.hedged,
+            "direct": DIRECT.get(rel.relation, False),
+        },
+    }
+    if pmid:
+        ev["pmid"] = pmid
+        ev["text_refs"] = {"PMID": pmid}
+    return ev
+
+
+def _statement(rel: Relation) -> tuple[str, dict[str, Any]] | None:
+    """(identity, statement body without id/evidence), or None when INDRA has no form for it."""
+    stype = STATEMENT_TYPE.get(rel.relation)
+    if stype is None:
+        return None
+    subj, obj = rel.subject, rel.object
+    body: dict[str, Any] = {"type": stype}
+    if stype in ("Phosphorylation", "Dephosphorylation"):
+        if subj is not None:
+            body["enz"] = agent(subj)
+        body["sub"] = agent(obj)
+        agents = [subj, obj]
+    elif stype == "Autophosphorylation":
+        enz = subj or obj
+        body["enz"] = agent(enz)
+        agents = [enz]
+    elif subj is None:
+        return None
+    elif stype == "Complex":
+        body["members"] = [agent(subj), agent(obj)]
+        agents = [subj, obj]
+    else:
+        body.update({"subj": agent(subj), "obj": agent(obj), "obj_activity": "activity"})
+        agents = [subj, obj]
+    if stype in ("Phosphorylation", "Dephosphorylation", "Autophosphorylation") and rel.site is not None:
+        if rel.site.residue:
+            body["residue"] = rel.site.residue
+        if rel.site.position is not None:
+            body["position"] = str(rel.site.position)
+    return _identity(stype, agents, rel), body
+
+
+def to_statements(docs: list[ProcessedDocument]) -> tuple[list[dict[str, Any]], int]:
+    """Return (statements, number of relations skipped) in first-seen order."""
+    stmts: dict[str, dict[str, Any]] = {}
+    skipped = 0
+    for pd in docs:
+        for rel in pd.relations:
+            made = _statement(rel)
+            if made is None:
+                skipped += 1
+                continue
+            ident, body = made
+            if ident not in stmts:
+                stmts[ident] = {**body, "id": str(uuid.uuid5(NAMESPACE, ident)), "belief": 1, "evidence": []}
+            stmts[ident]["evidence"].append(_evidence(rel, pd.document.pmid))
+    return list(stmts.values()), skipped
+
+
+def write_indra(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+    """Write ``out_dir/indra/statements.json`` (a JSON list, readable by ``stmts_from_json_file``)."""
+    stmts, _ = to_statements(docs)
+    text = json.dumps(stmts, indent=1, ensure_ascii=False) + "\n"
+    return [atomic_write_text(Path(out_dir) / "indra" / "statements.json", text)]

@@ -1,0 +1,215 @@
+"""SQLite store of documents, sentences, entities, relations and evidence, for querying and curation.
+
+Schema (also in docs/sqlite.md, with example queries):
+
+- ``documents(doc_id PK, path, pmid, title, text, metadata JSON)``
+- ``sentences(doc_id, sentence_index, char_start, char_end, text)``, PK (doc_id, sentence_index)
+- ``entities(doc_id, char_start, char_end, type, text, id, name, sentence_index, rule, kinase,
+  residue, position, xrefs JSON)``, PK (doc_id, char_start, char_end, type)
+- ``relations(triple_key PK, doc_id, relation, subject_* / object_* (text, type, char_start,
+  char_end, id, name, key), site_text, site_start, site_end, site_residue, site_position, site)``:
+  one row per mention-level triple; ``*_key`` is the grounded id or ``text:<lowercased text>``,
+  ``site`` a label like ``S83`` ('' when there is none)
+- ``evidence(triple_key, rule, doc_id, pmid, sentence_index, negated, hedged, trigger_start,
+  trigger_end, trigger_text)``, PK (triple_key, rule): which rule found it, where, and how it was said
+- ``curation(triple_key PK, decision, corrected_*, comment, snapshot of the triple, source_file,
+  decided_at)``: curator decisions (see pipeline/curate.py); never touched by ``write_sqlite``
+- view ``triples``: identical (subject_key, relation, object_key, site) across documents with
+  ``n_evidence``, ``n_documents``, ``n_negated``, ``n_hedged``, ``doc_ids``, ``rules``
+
+Idempotent: writing a document deletes its previous rows first (in one transaction
+with the inserts), so re-running on the same documents leaves the database unchanged
+and a re-processed document replaces its old rows; other documents are kept.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from pipeline.export.keys import entity_key, site_label, triple_key
+from pipeline.model import ProcessedDocument
+
+SCHEMA_VERSION = 1
+DB_NAME = "biomine.sqlite"
+DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id   TEXT PRIMARY KEY,
+    path     TEXT,
+    pmid     TEXT,
+    title    TEXT,
+    text     TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id         TEXT NOT NULL REFERENCES documents(doc_id),
+    sentence_index INTEGER NOT NULL,
+    char_start     INTEGER NOT NULL,
+    char_end       INTEGER NOT NULL,
+    text           TEXT NOT NULL,
+    PRIMARY KEY (doc_id, sentence_index)
+);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id         TEXT NOT NULL REFERENCES documents(doc_id),
+    char_start     INTEGER NOT NULL,
+    char_end       INTEGER NOT NULL,
+    type           TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    id             TEXT,
+    name           TEXT,
+    sentence_index INTEGER,
+    rule           TEXT,
+    kinase         INTEGER,
+    residue        TEXT,
+    position       INTEGER,
+    xrefs          TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (doc_id, char_start, char_end, type)
+);
+CREATE TABLE IF NOT EXISTS relations (
+    triple_key    TEXT PRIMARY KEY,
+    doc_id        TEXT NOT NULL REFERENCES documents(doc_id),
+    relation      TEXT NOT NULL,
+    subject_text  TEXT, subject_type TEXT, subject_start INTEGER, subject_end INTEGER,
+    subject_id    TEXT, subject_name TEXT, subject_key TEXT,
+    object_text   TEXT NOT NULL, object_type TEXT, object_start INTEGER, object_end INTEGER,
+    object_id     TEXT, object_name TEXT, object_key TEXT NOT NULL,
+    site_text     TEXT, site_start INTEGER, site_end INTEGER, site_residue TEXT, site_position INTEGER,
+    site          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS relations_doc ON relations(doc_id);
+CREATE INDEX IF NOT EXISTS relations_triple ON relations(subject_key, relation, object_key, site);
+CREATE TABLE IF NOT EXISTS evidence (
+    triple_key     TEXT NOT NULL REFERENCES relations(triple_key),
+    rule           TEXT NOT NULL,
+    doc_id         TEXT NOT NULL,
+    pmid           TEXT,
+    sentence_index INTEGER NOT NULL,
+    negated        INTEGER NOT NULL DEFAULT 0,
+    hedged         INTEGER NOT NULL DEFAULT 0,
+    trigger_start  INTEGER,
+    trigger_end    INTEGER,
+    trigger_text   TEXT,
+    PRIMARY KEY (triple_key, rule)
+);
+CREATE INDEX IF NOT EXISTS evidence_doc ON evidence(doc_id);
+CREATE TABLE IF NOT EXISTS curation (
+    triple_key           TEXT PRIMARY KEY,
+    decision             TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct')),
+    corrected_relation   TEXT,
+    corrected_subject_id TEXT,
+    corrected_object_id  TEXT,
+    corrected_site       TEXT,
+    comment              TEXT,
+    doc_id               TEXT,
+    relation             TEXT,
+    subject_text         TEXT,
+    subject_id           TEXT,
+    object_text          TEXT,
+    object_id            TEXT,
+    site                 TEXT,
+    sentence             TEXT,
+    source_file          TEXT,
+    decided_at           TEXT NOT NULL
+);
+CREATE VIEW IF NOT EXISTS triples AS
+SELECT r.subject_key,
+       MIN(COALESCE(r.subject_name, r.subject_text)) AS subject,
+       MIN(r.subject_id)                             AS subject_id,
+       r.relation,
+       r.object_key,
+       MIN(COALESCE(r.object_name, r.object_text))   AS object,
+       MIN(r.object_id)                              AS object_id,
+       r.site,
+       COUNT(*)                                      AS n_evidence,
+       COUNT(DISTINCT r.doc_id)                      AS n_documents,
+       SUM(e.negated)                                AS n_negated,
+       SUM(e.hedged)                                 AS n_hedged,
+       GROUP_CONCAT(DISTINCT r.doc_id)               AS doc_ids,
+       GROUP_CONCAT(DISTINCT e.rule)                 AS rules
+FROM relations r JOIN evidence e ON e.triple_key = r.triple_key
+GROUP BY r.subject_key, r.relation, r.object_key, r.site;
+"""
+
+
+def resolve_db_path(out: Path | str) -> Path:
+    """``out`` is the database itself when it ends in .db/.sqlite/.sqlite3, else a folder for biomine.sqlite."""
+    out = Path(out)
+    return out if out.suffix.lower() in DB_SUFFIXES else out / DB_NAME
+
+
+def connect(db_path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and if needed create) the database with the current schema."""
+    db_path = Path(db_path)
+    if not create and not db_path.is_file():
+        raise FileNotFoundError(f"{db_path}: database not found (write it first with the sqlite exporter)")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(db_path)
+    try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise ValueError(f"{db_path}: schema version {version}, this biomine writes {SCHEMA_VERSION}")
+        con.executescript(SCHEMA)
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        con.commit()
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument) -> None:
+    doc = pd.document
+    d = doc.doc_id
+    for table in ("evidence", "relations", "entities", "sentences"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", (d,))
+    title = doc.metadata.get("title")
+    con.execute(
+        "INSERT INTO documents(doc_id, path, pmid, title, text, metadata) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT(doc_id) DO UPDATE SET path=excluded.path, pmid=excluded.pmid, title=excluded.title, "
+        "text=excluded.text, metadata=excluded.metadata",
+        (d, doc.path, doc.pmid, None if title is None else str(title), doc.text,
+         json.dumps(doc.metadata, sort_keys=True, ensure_ascii=False, default=str)),
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO sentences VALUES (?,?,?,?,?)",
+        [(d, s.index, s.start, s.end, s.text) for s in pd.sentences],
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(d, e.start, e.end, e.type, e.text, e.id, e.name, e.sentence, e.rule, int(e.kinase), e.residue,
+          e.position, json.dumps(e.xrefs, sort_keys=True)) for e in pd.entities],
+    )
+    for rel in pd.relations:
+        key = triple_key(rel)
+        s, o, site = rel.subject, rel.object, rel.site
+        con.execute(
+            "INSERT OR IGNORE INTO relations VALUES (?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?)",
+            (key, d, rel.relation,
+             s and s.text, s and s.type, s and s.start, s and s.end, s and s.id, s and s.name,
+             entity_key(s) if s else None,
+             o.text, o.type, o.start, o.end, o.id, o.name, entity_key(o),
+             site and site.text, site and site.start, site and site.end, site and site.residue,
+             site and site.position, site_label(site)),
+        )
+        trig = rel.trigger
+        con.execute(
+            "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (key, rel.rule, d, doc.pmid, rel.sentence.index, int(rel.negated), int(rel.hedged),
+             trig and trig[0], trig and trig[1], trig and doc.text[trig[0]:trig[1]]),
+        )
+
+
+def write_sqlite(docs: list[ProcessedDocument], out_dir: Path, *, db_path: Path | None = None, **opts: object) -> list[Path]:
+    """Upsert ``docs`` into ``db_path`` (default ``out_dir/biomine.sqlite``) in one transaction.
+
+    ``out_dir`` may itself be a database path (``*.db``/``*.sqlite``). Curation rows are kept.
+    """
+    path = Path(db_path) if db_path is not None else resolve_db_path(out_dir)
+    with closing(connect(path)) as con:
+        with con:  # one transaction: all documents or nothing
+            for pd in docs:
+                _doc_rows(con, pd)
+    return [path]
