@@ -136,6 +136,17 @@ def curate_import(
     raise typer.Exit(curate_import_command(file, db))
 
 
+@curate_app.command("curated")
+def curate_curated(
+    db: Path = typer.Option(Path("outputs/biomine.sqlite"), "--db", help="SQLite database with decisions."),
+    out: Path = typer.Option(Path("outputs/curated.jsonl"), "--out", "-o", help="JSONL of accepted/corrected triples."),
+) -> None:
+    """Write the accepted and corrected triples (corrections applied) as JSON Lines."""
+    from pipeline.export import curated_export_command
+
+    raise typer.Exit(curated_export_command(db, out))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="biomine")
 
