@@ -107,38 +107,30 @@ def _source_docs_or_db(src: Path) -> list[ProcessedDocument] | Path:
 def curate_export_command(src: Path, out: Path) -> int:
     """`biomine curate export SRC OUT.tsv`: SRC is an output folder or a SQLite db (decisions pre-filled)."""
     from pipeline.curate import curate_export
-    from pipeline.export.load import ExportInputError
 
+    return _command(lambda: curate_export(_source_docs_or_db(src), out), lambda path: f"wrote {path}")
+
+
+def _command(action: Callable[[], object], describe: Callable[[object], str]) -> int:
+    """Run a command body: print what it did, or a clear error and exit code 1."""
     try:
-        path = curate_export(_source_docs_or_db(src), out)
-    except (ExportInputError, FileNotFoundError, ValueError) as exc:
+        result = action()
+    except (FileNotFoundError, ValueError) as exc:  # ExportInputError and CurationError are ValueErrors
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {path}")
+    print(describe(result))
     return 0
 
 
 def curate_import_command(tsv: Path, db: Path) -> int:
     """`biomine curate import FILE.tsv DB`: record accept/reject/correct decisions (all or nothing)."""
-    from pipeline.curate import CurationError, curate_import
+    from pipeline.curate import curate_import
 
-    try:
-        counts = curate_import(tsv, db)
-    except (CurationError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
-    return 0
+    return _command(lambda: curate_import(tsv, db), lambda counts: ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 def curated_export_command(db: Path, out: Path) -> int:
     """`biomine curate curated DB OUT.jsonl`: accepted and corrected triples."""
     from pipeline.curate import curated_export
 
-    try:
-        path = curated_export(db, out)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
-    return 0
+    return _command(lambda: curated_export(db, out), lambda path: f"wrote {path}")

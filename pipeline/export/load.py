@@ -21,7 +21,7 @@ class ExportInputError(ValueError):
     """The output folder is missing, incomplete or malformed (message names file and line)."""
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank JSON line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -75,7 +75,7 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
     docs: dict[str, ProcessedDocument] = {}
     sentences: dict[str, dict[int, Sentence]] = {}
     f = files[DOCUMENTS]
-    for lineno, row in _rows(f):
+    for lineno, row in iter_jsonl(f):
         try:
             doc = Document(
                 doc_id=str(row["doc_id"]),
@@ -97,7 +97,7 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
 
     spans: dict[str, dict[tuple[int, int], list[Entity]]] = {d: {} for d in docs}
     f = files[ENTITIES]
-    for lineno, row in _rows(f):
+    for lineno, row in iter_jsonl(f):
         try:
             doc_id = str(row["doc_id"])
             if doc_id not in docs:
@@ -117,7 +117,7 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
         return next((c for c in cands if c.type == e.type), e)
 
     f = files[RELATIONS]
-    for lineno, row in _rows(f):
+    for lineno, row in iter_jsonl(f):
         try:
             doc_id = str(row["doc_id"])
             if doc_id not in docs:
