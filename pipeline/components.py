@@ -46,7 +46,9 @@ def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]
 def sentences_component(doc: Doc) -> Doc:
     from pipeline.sentences import set_sentence_starts
 
-    return set_sentence_starts(doc)
+    doc, sentences = set_sentence_starts(doc)
+    doc._.biomine_sentences = sentences
+    return doc
 
 
 class EntitiesComponent:
@@ -56,7 +58,8 @@ class EntitiesComponent:
         self.recognizer = EntityRecognizer(Path(patterns_dir))
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = doc_sentences(doc)
+        # Our splitter leaves its sentences on the Doc; a model's parser or senter leaves doc.sents.
+        sentences = doc._.biomine_sentences if doc._.biomine_sentences is not None else doc_sentences(doc)
         given: list[Entity] | None = doc.user_data.get(GIVEN_KEY)
         doc._.biomine_sentences = sentences
         doc._.biomine_entities = self.recognizer.recognise(doc.text, sentences, doc_abbreviations(doc), given)

@@ -153,9 +153,10 @@ class RelationExtractor:
     def _sentence(self, doc_id: str, sentence: Sentence, elements: list[Element],
                   topic: Entity | None, rules: list[Rule]) -> list[Relation]:
         encoded, offsets = encode(elements)
+        words = {el.lower for el in elements if el.kind == WORD_KIND}
         found: list[Relation] = []
         for rule in rules:
-            if rule.prefilter is not None and not rule.prefilter.search(encoded):
+            if not rule.may_match(words):
                 continue
             pos = 0
             while pos < len(encoded):

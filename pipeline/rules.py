@@ -80,7 +80,16 @@ class Rule:
     examples: list[dict] = field(default_factory=list)
     swap: bool = False  # subject and object are captured in reverse order of the triple
     source: str = ""
-    prefilter: re.Pattern | None = None
+    triggers: tuple[frozenset[str], tuple[str, ...]] | None = None  # None: no cheap pre-check
+
+    def may_match(self, words: set[str]) -> bool:
+        """False when the sentence lacks every word the trigger could be."""
+        if self.triggers is None:
+            return True
+        exact, prefixes = self.triggers
+        if not exact.isdisjoint(words):
+            return True
+        return bool(prefixes) and any(w.startswith(prefixes) for w in words)
 
 
 def expand_macros(pattern: str, macros: dict[str, str], where: str, depth: int = 0) -> str:
@@ -147,13 +156,24 @@ def _atom(token: str, grammar: Grammar, where: str) -> tuple[str, str | None]:
     return f"(?:{body})", None
 
 
-def trigger_prefilter(pattern: str, grammar: Grammar, where: str) -> re.Pattern | None:
-    """A cheap regex for the rule's trigger word, to skip sentences that cannot match."""
+def trigger_words(pattern: str, grammar: Grammar) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The words (and word prefixes) a rule's trigger can be, to skip sentences without any of them."""
     found = re.search(r"\{trigger:([^}]*)\}", pattern)
     if not found:
         return None
-    regex, _ = _atom(f"{{trigger:{found.group(1)}}}", grammar, where)
-    return re.compile(regex)
+    spec = found.group(1)
+    if spec.startswith("$"):
+        spec = grammar.macros.get(spec[1:], "")
+    spec = spec.strip('"')
+    words, prefixes = set(), []
+    for alt in spec.split("|"):
+        if not alt or alt in ("_", "~") or alt.startswith(("!", "*")) or alt.isupper() or alt in grammar.classes:
+            return None
+        if alt.endswith("*"):
+            prefixes.append(alt[:-1].lower())
+        else:
+            words.add(alt.lower())
+    return frozenset(words), tuple(prefixes)
 
 
 def compile_pattern(pattern: str, grammar: Grammar, where: str) -> tuple[re.Pattern, set[str]]:
@@ -239,5 +259,5 @@ def load_rule_file(path: Path, grammar: Grammar, relation_types: set[str]) -> li
             raise RuleError(f"{where}: pattern must capture an object")
         rules.append(Rule(rule_id, relation, item["description"], item["pattern"], regex, roles,
                           examples, bool(item.get("swap", False)), str(path),
-                          trigger_prefilter(item["pattern"], grammar, where)))
+                          trigger_words(item["pattern"], grammar)))
     return rules

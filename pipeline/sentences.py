@@ -14,42 +14,71 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
+from pipeline.model import Sentence
+
 FINAL = {".", "!", "?"}
 CLOSERS = {")", "]", '"', "'", "”", "’"}
-_MARKUP_LINE = re.compile(r"^(#|\*\*|[-*] |\d+\. |[A-Z][A-Za-z ]{1,30}:\s)")
+_MARKUP_LINE = re.compile(r"(#|\*\*|[-*] |\d+\. |[A-Z][A-Za-z ]{1,30}:\s)")
 
 
-def set_sentence_starts(doc: Doc) -> Doc:
-    """Mark ``is_sent_start`` on every token (True/False) from the rules above."""
-    if not len(doc):
-        return doc
+def sentence_starts(doc: Doc) -> list[bool]:
+    """For every token, whether it starts a sentence, from the rules above."""
+    tokens = [(tok.text, tok.idx, tok.is_space) for tok in doc]
     text = doc.text
-    starts = [False] * len(doc)
+    starts = [False] * len(tokens)
+    if not tokens:
+        return starts
     starts[0] = True
-    after_final = False
-    for i, tok in enumerate(doc):
-        if i == 0:
-            after_final = tok.text in FINAL
-            continue
-        prev = doc[i - 1]
-        gap = text[prev.idx + len(prev.text):tok.idx] + (tok.text if tok.is_space else "")
-        if tok.is_space:
-            starts[i] = False
-            if "\n\n" in gap.replace(" ", "").replace("\t", ""):
+    after_final = tokens[0][0] in FINAL
+    markup_line = bool(_MARKUP_LINE.match(text, tokens[0][1]))  # a heading or field line is a unit of its own
+    for i in range(1, len(tokens)):
+        word, idx, is_space = tokens[i]
+        prev_word, prev_idx, prev_space = tokens[i - 1]
+        gap = text[prev_idx + len(prev_word):idx]
+        if is_space:
+            if "\n\n" in (gap + word).replace(" ", "").replace("\t", ""):
                 after_final = True
             continue
-        line_start = "\n" in gap or (prev.is_space and "\n" in prev.text)
-        if after_final and (tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in "([#*"):
+        line_start = "\n" in gap or (prev_space and "\n" in prev_word)
+        if after_final and (word[:1].isupper() or word[:1].isdigit() or word[:1] in "([#*"):
             starts[i] = True
-        elif line_start and _MARKUP_LINE.match(text, tok.idx):
+        elif line_start and (markup_line or _MARKUP_LINE.match(text, idx)):
             starts[i] = True
-        if tok.text in FINAL or (tok.text.endswith(".") and len(tok.text) > 1 and tok.text[-2].isdigit()):
+        if line_start:
+            markup_line = bool(_MARKUP_LINE.match(text, idx))
+        if word in FINAL or (word.endswith(".") and len(word) > 1 and word[-2].isdigit()):
             after_final = True
-        elif tok.text in CLOSERS and after_final:
+        elif word in CLOSERS and after_final:
             pass
         else:
             after_final = False
-    # One array write instead of a property call per token (which re-checks annotations each time).
-    values = numpy.array([[1 if start else -1] for start in starts], dtype="uint64")
-    values = values.astype("int64").astype("uint64")
-    return doc.from_array([SENT_START], values)
+    return starts
+
+
+def sentence_spans(doc: Doc, starts: list[bool]) -> list[Sentence]:
+    """Sentences as character spans without surrounding whitespace; whitespace-only ones dropped."""
+    text = doc.text
+    sentences: list[Sentence] = []
+    begin = end = None
+    for tok, start in zip(doc, starts):
+        if start and begin is not None:
+            sentences.append(Sentence(len(sentences), begin, end, text[begin:end]))
+            begin = end = None
+        if tok.is_space:
+            continue
+        if begin is None:
+            begin = tok.idx
+        end = tok.idx + len(tok.text)
+    if begin is not None:
+        sentences.append(Sentence(len(sentences), begin, end, text[begin:end]))
+    return sentences
+
+
+def set_sentence_starts(doc: Doc) -> tuple[Doc, list[Sentence]]:
+    """Write the boundaries into the Doc (so ``doc.sents`` works) and return the sentences."""
+    starts = sentence_starts(doc)
+    if starts:
+        # One array write instead of a property call per token (which re-checks annotations each time).
+        values = numpy.fromiter((1 if s else -1 for s in starts), dtype="int64", count=len(starts))
+        doc = doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+    return doc, sentence_spans(doc, starts)
