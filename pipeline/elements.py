@@ -18,7 +18,7 @@ _PIECE = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 PRONOUNS = {"it", "this kinase", "this protein", "this enzyme", "the kinase", "the protein"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     kind: str  # entity type, WORD_KIND or PRONOUN_KIND
     text: str

@@ -8,6 +8,7 @@ and hedging. Nothing is dropped for being negated or hedged.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pipeline.errors import RuleError
 from pipeline.model import RELATION_TYPES, Entity, Relation, Sentence
 from pipeline.rules import Grammar, Rule, load_rule_file
 
+_PRONOUN_HINT = re.compile(r"\b(?:it|this|the)\b", re.IGNORECASE)
 COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "but", "also"}
 
 
@@ -109,6 +111,20 @@ class RelationExtractor:
         self.grammar = grammar
         self.types = types
         self.modality = modality
+        # Index rules by trigger word so a sentence only tries the rules it could match.
+        self._always: list[int] = []
+        self._by_word: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            if rule.triggers is None:
+                self._always.append(i)
+                continue
+            exact, prefs = rule.triggers
+            for w in exact:
+                self._by_word.setdefault(w, []).append(i)
+            for pre in prefs:
+                prefixes.setdefault(pre, []).append(i)
+        self._by_prefix = list(prefixes.items())
 
     @classmethod
     def from_directory(cls, patterns_dir: Path) -> "RelationExtractor":
@@ -125,6 +141,18 @@ class RelationExtractor:
                 rules.append(rule)
         return cls(rules, grammar, types, modality)
 
+    def _candidates(self, words: set[str], rules: list[Rule]) -> list[Rule]:
+        """Rules whose trigger could occur among these words, in rule order."""
+        if rules is not self.rules:
+            return [r for r in rules if r.may_match(words)]
+        hits = set(self._always)
+        for w in words:
+            hits.update(self._by_word.get(w, ()))
+            for prefix, indices in self._by_prefix:
+                if w.startswith(prefix):
+                    hits.update(indices)
+        return [self.rules[i] for i in sorted(hits)]
+
     def extract(self, text: str, sentences: list[Sentence], entities: list[Entity], doc_id: str = "",
                 rules: list[Rule] | None = None, dedupe: bool = True) -> list[Relation]:
         """All relations of a document, in text order, one per distinct triple mention."""
@@ -135,7 +163,7 @@ class RelationExtractor:
         topic: Entity | None = None
         for sentence in sentences:
             ents = by_sentence.get(sentence.index, [])
-            if not ents:
+            if not ents or not _may_hold_relation(ents, sentence.text):
                 continue
             elements = build_elements(text, sentence, ents)
             relations.extend(self._sentence(doc_id, sentence, elements, topic, rules or self.rules))
@@ -155,9 +183,7 @@ class RelationExtractor:
         encoded, offsets = encode(elements)
         words = {el.lower for el in elements if el.kind == WORD_KIND}
         found: list[Relation] = []
-        for rule in rules:
-            if not rule.may_match(words):
-                continue
+        for rule in self._candidates(words, rules):
             pos = 0
             while pos < len(encoded):
                 match = rule.regex.search(encoded, pos)
@@ -217,6 +243,13 @@ class RelationExtractor:
         members = coordination(elements, index)
         members += parallel_compounds(elements, members)
         return [elements[i].entity for i in members if elements[i].entity is not None]
+
+
+def _may_hold_relation(entities: list[Entity], text: str) -> bool:
+    """Every relation needs a gene or a pronoun standing for one; skip sentences with neither."""
+    if any(e.type in ("PROTEIN", "FAMILY") for e in entities):
+        return True
+    return bool(_PRONOUN_HINT.search(text))
 
 
 def coordination(elements: list[Element], index: int) -> list[int]:

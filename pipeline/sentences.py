@@ -23,8 +23,14 @@ _MARKUP_LINE = re.compile(r"(#|\*\*|[-*] |\d+\. |[A-Z][A-Za-z ]{1,30}:\s)")
 
 def sentence_starts(doc: Doc) -> list[bool]:
     """For every token, whether it starts a sentence, from the rules above."""
-    tokens = [(tok.text, tok.idx, tok.is_space) for tok in doc]
-    text = doc.text
+    return _starts(doc.text, _token_tuples(doc))
+
+
+def _token_tuples(doc: Doc) -> list[tuple[str, int, bool]]:
+    return [(tok.text, tok.idx, tok.is_space) for tok in doc]
+
+
+def _starts(text: str, tokens: list[tuple[str, int, bool]]) -> list[bool]:
     starts = [False] * len(tokens)
     if not tokens:
         return starts
@@ -57,18 +63,21 @@ def sentence_starts(doc: Doc) -> list[bool]:
 
 def sentence_spans(doc: Doc, starts: list[bool]) -> list[Sentence]:
     """Sentences as character spans without surrounding whitespace; whitespace-only ones dropped."""
-    text = doc.text
+    return _spans(doc.text, _token_tuples(doc), starts)
+
+
+def _spans(text: str, tokens: list[tuple[str, int, bool]], starts: list[bool]) -> list[Sentence]:
     sentences: list[Sentence] = []
     begin = end = None
-    for tok, start in zip(doc, starts):
+    for (word, idx, is_space), start in zip(tokens, starts):
         if start and begin is not None:
             sentences.append(Sentence(len(sentences), begin, end, text[begin:end]))
             begin = end = None
-        if tok.is_space:
+        if is_space:
             continue
         if begin is None:
-            begin = tok.idx
-        end = tok.idx + len(tok.text)
+            begin = idx
+        end = idx + len(word)
     if begin is not None:
         sentences.append(Sentence(len(sentences), begin, end, text[begin:end]))
     return sentences
@@ -76,9 +85,10 @@ def sentence_spans(doc: Doc, starts: list[bool]) -> list[Sentence]:
 
 def set_sentence_starts(doc: Doc) -> tuple[Doc, list[Sentence]]:
     """Write the boundaries into the Doc (so ``doc.sents`` works) and return the sentences."""
-    starts = sentence_starts(doc)
+    tokens = _token_tuples(doc)
+    starts = _starts(doc.text, tokens)
     if starts:
         # One array write instead of a property call per token (which re-checks annotations each time).
         values = numpy.fromiter((1 if s else -1 for s in starts), dtype="int64", count=len(starts))
         doc = doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
-    return doc, sentence_spans(doc, starts)
+    return doc, _spans(doc.text, tokens, starts)
