@@ -75,6 +75,9 @@ HAND_STOPLIST: tuple[str, ...] = (
     "death", "disease", "diseases", "disorder", "domain", "factor", "family",
     "for", "has", "iii", "kinase", "map", "not", "pathway", "protein",
     "ray", "receptor", "set", "signal", "syndrome", "type", "via", "was",
+    # Amino acids are residues in signalling text ("serine/threonine kinases"), handled as SITE
+    # by patterns/entities/sites.yml; "mitogen" is a stimulus class, not a drug.
+    "serine", "threonine", "tyrosine", "mitogen", "mitogens",
 )
 #: Never stoplisted, whatever the derivation says (real, frequently written
 #: protein symbols that are matched case-sensitively instead).

@@ -69,3 +69,8 @@ def test_figure_panels_are_not_sites(processor):
 def test_elliptic_coordination(processor):
     found = _entities(processor, "involved in cardiovascular and neurodegenerative diseases")
     assert ("cardiovascular", "DISEASE", "MESH:D002318") in found
+
+
+def test_amino_acid_names_are_not_drugs(processor):
+    found = _entities(processor, "The Akt family of serine/threonine-directed kinases")
+    assert not [f for f in found if f[1] == "DRUG"], found
