@@ -73,10 +73,25 @@ class RelationsComponent:
         self.extractor = RelationExtractor.from_directory(Path(patterns_dir))
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.biomine_relations = self.extractor.extract(
-            doc.text, doc._.biomine_sentences or [], doc._.biomine_entities or [], doc_id=doc.user_data.get("doc_id", "")
+        entities = doc._.biomine_entities or []
+        relations = self.extractor.extract(
+            doc.text, doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", "")
         )
+        doc._.biomine_relations = relations
+        doc._.biomine_entities = with_resolved_pronouns(entities, relations)
         return doc
+
+
+def with_resolved_pronouns(entities: list[Entity], relations: list) -> list[Entity]:
+    """Resolved pronouns ("It" = ASK1) become entity rows too, so every relation argument is listed."""
+    spans = {(e.start, e.end) for e in entities}
+    added = []
+    for rel in relations:
+        for arg in (rel.subject, rel.object):
+            if arg is not None and arg.rule == "coref:pronoun" and (arg.start, arg.end) not in spans:
+                spans.add((arg.start, arg.end))
+                added.append(arg)
+    return sorted(entities + added, key=lambda e: (e.start, e.end)) if added else entities
 
 
 @Language.factory("biomine_entities_v1", default_config={"patterns_dir": ""})
