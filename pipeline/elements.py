@@ -89,7 +89,8 @@ def _mark_pronouns(elements: list[Element]) -> list[Element]:
         el = elements[i]
         if el.kind == WORD_KIND:
             pair = f"{el.lower} {elements[i + 1].lower}" if i + 1 < len(elements) else ""
-            if pair in PRONOUNS:
+            named_next = i + 2 < len(elements) and elements[i + 2].entity is not None
+            if pair in PRONOUNS and not named_next:  # "the kinase GLK" names its gene
                 nxt = elements[i + 1]
                 out.append(Element(PRONOUN_KIND, f"{el.text} {nxt.text}", el.start, nxt.end))
                 i += 2

@@ -20,7 +20,7 @@ from pipeline.model import RELATION_TYPES, Entity, Relation, Sentence
 from pipeline.rules import Grammar, Rule, load_rule_file
 
 _PRONOUN_HINT = re.compile(r"\b(?:it|this|the)\b", re.IGNORECASE)
-COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "but", "also"}
+COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
 
 
 @dataclass
@@ -70,6 +70,7 @@ class Modality:
     hedge_local: set[str]
     hedge_sentence: set[str]
     window: int
+    pseudo: list[tuple[str, ...]]  # phrases containing a cue that negate nothing ("but not", "not only")
 
     @classmethod
     def load(cls, path: Path) -> "Modality":
@@ -81,12 +82,13 @@ class Modality:
             hedge_local={str(c).lower() for c in data["hedging"]["local_cues"]},
             hedge_sentence={str(c).lower() for c in data["hedging"]["sentence_cues"]},
             window=int(data.get("window", 4)),
+            pseudo=[tuple(str(p).lower().split()) for p in data["negation"].get("pseudo_cues", [])],
         )
 
     def flags(self, elements: list[Element], first: int, last: int, trigger: int | None) -> tuple[bool, bool]:
         """(negated, hedged) for a match spanning elements first..last."""
         lo = max(0, first - self.window)
-        words = [el.lower for el in elements[lo:last + 1] if el.kind == WORD_KIND]
+        words = _without_phrases([el.lower for el in elements[lo:last + 1] if el.kind == WORD_KIND], self.pseudo)
         negated = any(_cue(w, self.negation) for w in words)
         if not negated:
             for phrase in self.negation_phrases:
@@ -97,6 +99,27 @@ class Modality:
         before = [el.lower for el in elements[:last + 1] if el.kind == WORD_KIND]
         hedged = any(_cue(w, self.hedge_local) for w in words) or any(_cue(w, self.hedge_sentence) for w in before)
         return negated, hedged
+
+
+def excluded_by_not(elements: list[Element], entity: Entity | None) -> bool:
+    """An argument written as "(but) not X" is excluded from the statement: its triple is negated."""
+    if entity is None:
+        return False
+    for i, el in enumerate(elements):
+        if el.start == entity.start and el.entity is not None:
+            return i > 0 and elements[i - 1].lower == "not"
+    return False
+
+
+def _without_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+    """Blank out pseudo-cue phrases so "PLD1 but not PLD2 is activated" does not negate PLD1."""
+    out = list(words)
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(out) - n + 1):
+            if tuple(out[i:i + n]) == phrase:
+                out[i:i + n] = [""] * n
+    return out
 
 
 def _cue(word: str, cues: set[str]) -> bool:
@@ -221,10 +244,11 @@ class RelationExtractor:
                 relation = self.types.refine(rule.relation, subj, obj_)
                 if not self.types.allows(relation, subj, obj_):
                     continue
+                excluded = excluded_by_not(elements, subj) or excluded_by_not(elements, obj_)
                 for site in sites:
                     out.append(Relation(
                         doc_id=doc_id, relation=relation, subject=subj, object=obj_, sentence=sentence,
-                        rule=rule.id, site=site, negated=negated, hedged=hedged,
+                        rule=rule.id, site=site, negated=negated or excluded, hedged=hedged,
                         trigger=(trigger.start, trigger.end) if trigger else None,
                     ))
         return out
