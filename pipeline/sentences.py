@@ -4,7 +4,9 @@ spaCy's sentencizer splits on punctuation only; biomedical inputs also carry
 headings, markdown lines and reference lists without final stops, and PubMed
 abstracts wrapped at 80 columns. So: split after sentence-final punctuation when
 the next word starts a sentence, at blank lines, and before markdown-looking
-lines, but never at a plain line wrap.
+lines, but never at a plain line wrap. Whether a single line break is a wrap or
+a paragraph break is decided per document: texts whose lines are long (one
+paragraph per line, like BioNLP and PubTator texts) break at every newline.
 """
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ from pipeline.model import Sentence
 
 FINAL = {".", "!", "?"}
 CLOSERS = {")", "]", '"', "'", "”", "’"}
+# Abbreviations whose final stop does not end a sentence ("see ref. 2", "Fig. 3").
+NON_FINAL_ABBREVIATIONS = {"ref", "refs", "fig", "figs", "no", "nos", "vol", "approx", "ca", "cf", "vs", "al", "eq", "eqs",
+                           "e.g", "i.e", "resp", "suppl", "dr", "st"}
+WRAP_WIDTH = 120  # a text whose median line is shorter than this is hard-wrapped
 _MARKUP_LINE = re.compile(r"(#|\*\*|[-*] |\d+\. |[A-Z][A-Za-z ]{1,30}:\s)")
 
 
@@ -37,6 +43,7 @@ def _starts(text: str, tokens: list[tuple[str, int, bool]]) -> list[bool]:
     starts[0] = True
     after_final = tokens[0][0] in FINAL
     markup_line = bool(_MARKUP_LINE.match(text, tokens[0][1]))  # a heading or field line is a unit of its own
+    lines_are_paragraphs = not is_hard_wrapped(text)
     for i in range(1, len(tokens)):
         word, idx, is_space = tokens[i]
         prev_word, prev_idx, prev_space = tokens[i - 1]
@@ -48,17 +55,26 @@ def _starts(text: str, tokens: list[tuple[str, int, bool]]) -> list[bool]:
         line_start = "\n" in gap or (prev_space and "\n" in prev_word)
         if after_final and (word[:1].isupper() or word[:1].isdigit() or word[:1] in "([#*"):
             starts[i] = True
-        elif line_start and (markup_line or _MARKUP_LINE.match(text, idx)):
+        elif line_start and (markup_line or _MARKUP_LINE.match(text, idx)
+                             or (lines_are_paragraphs and not word[:1].islower())):
             starts[i] = True
         if line_start:
             markup_line = bool(_MARKUP_LINE.match(text, idx))
-        if word in FINAL or (word.endswith(".") and len(word) > 1 and word[-2].isdigit()):
+        if word in FINAL and not (word == "." and prev_word.lower() in NON_FINAL_ABBREVIATIONS):
+            after_final = True
+        elif word.endswith(".") and len(word) > 1 and word[-2].isdigit():
             after_final = True
         elif word in CLOSERS and after_final:
             pass
         else:
             after_final = False
     return starts
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True for texts broken into short lines inside paragraphs (PubMed's 80-column abstracts)."""
+    lengths = sorted(len(line) for line in text.split("\n") if line.strip())
+    return bool(lengths) and lengths[len(lengths) // 2] < WRAP_WIDTH
 
 
 def sentence_spans(doc: Doc, starts: list[bool]) -> list[Sentence]:

@@ -21,6 +21,11 @@ def _sentences(text: str) -> list[str]:
     ("# Title\n**Authors:** Kim AH\nText starts.", ["# Title", "**Authors:** Kim AH", "Text starts."]),
     ("Values rose 2.5 fold. Then fell.", ["Values rose 2.5 fold.", "Then fell."]),
     ("cells (Fig. 1). Next.", ["cells (Fig. 1).", "Next."]),
+    ("as shown before (ref. 2). Next one.", ["as shown before (ref. 2).", "Next one."]),
+    ("A title without a stop\nThe abstract is one long line of text that goes on and on well beyond the width at "
+     "which anyone would wrap a paragraph by hand, so this line is a paragraph of its own.",
+     ["A title without a stop", "The abstract is one long line of text that goes on and on well beyond the width at "
+      "which anyone would wrap a paragraph by hand, so this line is a paragraph of its own."]),
 ])
 def test_sentence_boundaries(text, expected):
     assert _sentences(text) == expected
