@@ -441,11 +441,15 @@ _NAMESPACES = {
 
 
 def map_gold_type(gold_type: str, text: str = "") -> str | None:
-    """Our entity type for a gold type; a chemical that is a residue with a position ("Ser-241") is a SITE."""
+    """Our entity type for a gold type; a chemical that is a residue ("Ser-241", "tyrosine") is a SITE.
+
+    PC annotates residues as Simple_chemical; in signalling text they are sites, and
+    our recogniser types them so too.
+    """
     ours = GOLD_TYPE_MAP.get(gold_type)
     if ours == "DRUG" and text:
-        residue, position = normalise_site(text)
-        if residue and position:
+        residue, _position = normalise_site(text)
+        if residue:
             return "SITE"
     return ours
 
