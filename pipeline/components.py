@@ -16,6 +16,15 @@ for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
         Doc.set_extension(_name, default=None)
 
 GIVEN_KEY = "biomine_given_entities"
+TEXT_KEY = "biomine_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The document text, cached: spaCy's ``Doc.text`` re-joins all tokens on every access."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def doc_sentences(doc: Doc) -> list[Sentence]:
@@ -46,7 +55,7 @@ def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]
 def sentences_component(doc: Doc) -> Doc:
     from pipeline.sentences import set_sentence_starts
 
-    doc, sentences = set_sentence_starts(doc)
+    doc, sentences = set_sentence_starts(doc, doc_text(doc))
     doc._.biomine_sentences = sentences
     return doc
 
@@ -62,7 +71,7 @@ class EntitiesComponent:
         sentences = doc._.biomine_sentences if doc._.biomine_sentences is not None else doc_sentences(doc)
         given: list[Entity] | None = doc.user_data.get(GIVEN_KEY)
         doc._.biomine_sentences = sentences
-        doc._.biomine_entities = self.recognizer.recognise(doc.text, sentences, doc_abbreviations(doc), given)
+        doc._.biomine_entities = self.recognizer.recognise(doc_text(doc), sentences, doc_abbreviations(doc), given)
         return doc
 
 
@@ -75,7 +84,7 @@ class RelationsComponent:
     def __call__(self, doc: Doc) -> Doc:
         entities = doc._.biomine_entities or []
         relations = self.extractor.extract(
-            doc.text, doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", "")
+            doc_text(doc), doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", "")
         )
         doc._.biomine_relations = relations
         doc._.biomine_entities = with_resolved_pronouns(entities, relations)

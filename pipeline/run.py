@@ -42,10 +42,11 @@ class Processor:
         self.nlp = build_nlp(patterns_dir or PATTERNS_DIR, model=model)
 
     def process(self, document: Document, given: list[Entity] | None = None) -> ProcessedDocument:
-        from pipeline.components import GIVEN_KEY
+        from pipeline.components import GIVEN_KEY, TEXT_KEY
 
         doc = self.nlp.make_doc(document.text)
         doc.user_data["doc_id"] = document.doc_id
+        doc.user_data[TEXT_KEY] = document.text
         if given is not None:
             doc.user_data[GIVEN_KEY] = given
         for _name, component in self.nlp.pipeline:

@@ -99,12 +99,16 @@ def _spans(text: str, tokens: list[tuple[str, int, bool]], starts: list[bool]) -
     return sentences
 
 
-def set_sentence_starts(doc: Doc) -> tuple[Doc, list[Sentence]]:
-    """Write the boundaries into the Doc (so ``doc.sents`` works) and return the sentences."""
+def set_sentence_starts(doc: Doc, text: str | None = None) -> tuple[Doc, list[Sentence]]:
+    """Write the boundaries into the Doc (so ``doc.sents`` works) and return the sentences.
+
+    ``doc.text`` re-joins every token on each access, so callers pass the text they have.
+    """
+    text = doc.text if text is None else text
     tokens = _token_tuples(doc)
-    starts = _starts(doc.text, tokens)
+    starts = _starts(text, tokens)
     if starts:
         # One array write instead of a property call per token (which re-checks annotations each time).
         values = numpy.fromiter((1 if s else -1 for s in starts), dtype="int64", count=len(starts))
         doc = doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
-    return doc, _spans(doc.text, tokens, starts)
+    return doc, _spans(text, tokens, starts)

@@ -18,9 +18,20 @@ CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 pytestmark = pytest.mark.corpus
 
 SLICES = {
-    # corpus folder, number of documents (sorted by name), {task: minimum overlap F1}
-    "pc-train-80": ("bionlp-st-2013-pc/train", 80, {"phosphorylation": 0.54, "binding": 0.36}),  # 0.548, 0.371
-    "ge-devel-60": ("bionlp-st-2013-ge/devel", 60, {"phosphorylation": 0.87}),  # 0.878
+    # corpus folder, number of documents (sorted by name), {task: minimum overlap F1 (measured)}
+    "pc-train-80": ("bionlp-st-2013-pc/train", 80, {
+        "phosphorylation": 0.85,  # 0.859
+        "phosphorylation+kinase": 0.60,  # 0.613
+        "activation": 0.70,  # 0.718
+        "inhibition": 0.65,  # 0.667
+        "binding": 0.60,  # 0.615
+    }),
+    "ge-devel-60": ("bionlp-st-2013-ge/devel", 60, {
+        "phosphorylation": 0.94,  # 0.946
+        "phosphorylation+kinase": 0.70,  # 0.706
+        "activation": 0.48,  # 0.485
+        "binding": 0.37,  # 0.373
+    }),
 }
 
 
