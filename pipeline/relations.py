@@ -222,7 +222,7 @@ class RelationExtractor:
         first = element_at(encoded, match.start())
         last = element_at(encoded, match.end() - 1)
         subjects = self._arguments(elements, idx.get("subject"), sentence, topic)
-        objects = self._arguments(elements, idx.get("object"), sentence, topic)
+        objects = self._arguments(elements, idx.get("object"), sentence, topic, parallel=True)
         if "subject" in idx and not subjects:
             return []
         if rule.swap:
@@ -253,7 +253,9 @@ class RelationExtractor:
                     ))
         return out
 
-    def _arguments(self, elements, index, sentence, topic) -> list[Entity]:
+    def _arguments(self, elements, index, sentence, topic, parallel: bool = False) -> list[Entity]:
+        """Entities filling a role: the matched one, its coordination, and (for objects reached
+        by a verb) the heads of parallel hyphen compounds."""
         if index is None:
             return []
         el = elements[index]
@@ -265,7 +267,8 @@ class RelationExtractor:
                            name=antecedent.name or antecedent.text, sentence=sentence.index, rule="coref:pronoun",
                            kinase=antecedent.kinase, xrefs=dict(antecedent.xrefs))]
         members = coordination(elements, index)
-        members += parallel_compounds(elements, members)
+        if parallel:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
+            members += parallel_compounds(elements, members)
         return [elements[i].entity for i in members if elements[i].entity is not None]
 
 

@@ -54,3 +54,4 @@ def test_rule_example(processor, rule, example):
 def test_every_rule_has_a_positive_example():
     for rule in EXTRACTOR.rules:
         assert any(ex.get("expect") for ex in rule.examples), rule.id
+
