@@ -221,13 +221,20 @@ class RelationExtractor:
         idx = {role: element_at(encoded, match.start(role)) for role in rule.roles if match.group(role)}
         first = element_at(encoded, match.start())
         last = element_at(encoded, match.end() - 1)
-        subjects = self._arguments(elements, idx.get("subject"), sentence, topic)
-        objects = self._arguments(elements, idx.get("object"), sentence, topic, parallel=True)
+        subjects = self._arguments(elements, idx.get("subject"), sentence, topic,
+                                   widen="subject" in rule.coordinate)
+        objects = self._arguments(elements, idx.get("object"), sentence, topic, parallel=True,
+                                  widen="object" in rule.coordinate)
         if "subject" in idx and not subjects:
             return []
         if rule.swap:
             subjects, objects = objects, subjects
-        sites = [elements[i].entity for i in coordination(elements, idx["site"])] if "site" in idx else [None]
+        if "site" not in idx:
+            sites = [None]
+        elif "site" in rule.coordinate:
+            sites = [elements[i].entity for i in coordination(elements, idx["site"])]
+        else:
+            sites = [elements[idx["site"]].entity]
         trigger = elements[idx["trigger"]] if "trigger" in idx else None
         negated, hedged = self.modality.flags(elements, first, last, idx.get("trigger"))
         out = []
@@ -253,7 +260,7 @@ class RelationExtractor:
                     ))
         return out
 
-    def _arguments(self, elements, index, sentence, topic, parallel: bool = False) -> list[Entity]:
+    def _arguments(self, elements, index, sentence, topic, parallel: bool = False, widen: bool = True) -> list[Entity]:
         """Entities filling a role: the matched one, its coordination, and (for objects reached
         by a verb) the heads of parallel hyphen compounds."""
         if index is None:
@@ -266,8 +273,8 @@ class RelationExtractor:
             return [Entity(text=el.text, type=antecedent.type, start=el.start, end=el.end, id=antecedent.id,
                            name=antecedent.name or antecedent.text, sentence=sentence.index, rule="coref:pronoun",
                            kinase=antecedent.kinase, xrefs=dict(antecedent.xrefs))]
-        members = coordination(elements, index)
-        if parallel:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
+        members = coordination(elements, index) if widen else [index]
+        if parallel and widen:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
             members += parallel_compounds(elements, members)
         return [elements[i].entity for i in members if elements[i].entity is not None]
 

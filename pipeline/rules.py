@@ -10,7 +10,8 @@ of keys. A pattern is a space-separated sequence over sentence elements:
 - ``_`` any word, ``~`` any element, ``!not|no`` any word except these
 - ``$MACRO``: a named fragment from grammar.yml
 - ``( a b | c )`` groups with alternatives; ``?``, ``+`` and ``{m,n}`` quantify the atom or group before them
-- ``^`` anchors the pattern at the start of the sentence
+- ``^`` anchors the pattern at the start of the sentence, ``$`` at its end
+- ``>!of|by`` checks, without consuming it, that the next element is not one of these words
 ``?`` is greedy (an optional site is taken when present); ``+`` and ``{m,n}``
 gaps are lazy, so a rule prefers the nearest arguments.
 """
@@ -24,7 +25,7 @@ import yaml
 
 from pipeline.errors import RuleError
 
-RULE_KEYS = {"id", "description", "pattern", "examples", "relation", "swap"}
+RULE_KEYS = {"id", "description", "pattern", "examples", "relation", "swap", "coordinate"}
 FILE_KEYS = {"relation", "description", "rules"}
 EXAMPLE_KEYS = {"text", "expect", "note", "xfail"}
 EXPECT_KEYS = {"subject", "object", "site", "negated", "hedged", "relation"}
@@ -81,6 +82,7 @@ class Rule:
     swap: bool = False  # subject and object are captured in reverse order of the triple
     source: str = ""
     triggers: tuple[frozenset[str], tuple[str, ...]] | None = None  # None: no cheap pre-check
+    coordinate: tuple[str, ...] = ("subject", "object", "site")  # roles widened to their coordination
 
     def may_match(self, words: set[str]) -> bool:
         """False when the sentence lacks every word the trigger could be."""
@@ -199,6 +201,10 @@ def compile_pattern(pattern: str, grammar: Grammar, where: str) -> tuple[re.Patt
             out.append(tok if tok == "?" else tok + "?")
         elif tok == "^":
             out.append("^")
+        elif tok == "$":
+            out.append("$")
+        elif tok.startswith(">!") and len(tok) > 2:
+            out.append(rf"(?!\d+\|w\|{_word_regex(tok[2:])} )")
         elif tok == "|":
             out.append("|")
         else:
@@ -254,10 +260,13 @@ def load_rule_file(path: Path, grammar: Grammar, relation_types: set[str]) -> li
             for exp in ex.get("expect") or []:
                 if set(exp) - EXPECT_KEYS or "object" not in exp:
                     raise RuleError(f"{where}: expected triple keys must be {sorted(EXPECT_KEYS)} with an object")
+        coordinate = tuple(item.get("coordinate", ("subject", "object", "site")))
+        if set(coordinate) - {"subject", "object", "site"}:
+            raise RuleError(f"{where}: coordinate takes a list of subject, object, site")
         regex, roles = compile_pattern(item["pattern"], grammar, where)
         if "object" not in roles:
             raise RuleError(f"{where}: pattern must capture an object")
         rules.append(Rule(rule_id, relation, item["description"], item["pattern"], regex, roles,
                           examples, bool(item.get("swap", False)), str(path),
-                          trigger_words(item["pattern"], grammar)))
+                          trigger_words(item["pattern"], grammar), coordinate))
     return rules

@@ -34,3 +34,33 @@ def test_argument_types_refine_the_relation(processor):
     pairs = _pairs(processor, "H2O2 activates ASK1. Selonsertib inhibits ASK1.")
     assert ("stress_activates_target", "H2O2", "ASK1") in pairs
     assert ("drug_inhibits_target", "Selonsertib", "ASK1") in pairs
+
+
+def test_pattern_language_anchors_and_lookahead():
+    from pipeline.nlp import PATTERNS_DIR
+    from pipeline.rules import Grammar, compile_pattern
+
+    grammar = Grammar.load(PATTERNS_DIR / "grammar.yml")
+    regex, roles = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", grammar, "test")
+    assert roles == {"object", "trigger"}
+    assert regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+    assert not regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|of 3|PROTEIN|protein ")
+    end, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} $", grammar, "test")
+    assert end.search("0|PROTEIN|protein 1|w|phosphorylation ")
+    assert not end.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+
+
+def test_rules_can_switch_off_coordination(tmp_path):
+    from pipeline.nlp import PATTERNS_DIR
+    from pipeline.rules import Grammar, load_rule_file
+
+    rule_file = tmp_path / "activation.yml"
+    rule_file.write_text(
+        "relation: activation\nrules:\n  - id: t.no_widen\n    description: test\n"
+        "    pattern: \"{subject:GENE} activates {object:GENE}\"\n    coordinate: [subject]\n"
+        "    examples:\n      - text: x\n        expect: [{subject: A, object: B}]\n")
+    rule = load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), {"activation"})[0]
+    assert rule.coordinate == ("subject",)
+    rule_file.write_text(rule_file.read_text().replace("[subject]", "[verb]"))
+    with pytest.raises(Exception, match="t.no_widen"):
+        load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), {"activation"})
