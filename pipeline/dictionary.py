@@ -9,6 +9,7 @@ of the text; case rules and the stoplist then decide which hits are real.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import re
 from collections.abc import Iterable, Iterator
@@ -192,6 +193,12 @@ class Dictionary:
                 continue
             return entry
         return None
+
+
+@functools.lru_cache(maxsize=4)
+def load_dictionary(directory: Path) -> Dictionary:
+    """The folder's Dictionary, loaded once per process (building it takes seconds)."""
+    return Dictionary.from_directory(directory)
 
 
 def _is_word_char(ch: str) -> bool:

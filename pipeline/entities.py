@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.dictionary import Dictionary, Entry
+from pipeline.dictionary import Dictionary, Entry, load_dictionary
 from pipeline.errors import RuleError
 from pipeline.model import Entity, Sentence
 from pipeline.sites import normalise_site
@@ -53,7 +53,7 @@ class EntityRecognizer:
 
     def __init__(self, patterns_dir: Path, dictionary: Dictionary | None = None) -> None:
         self.patterns_dir = patterns_dir
-        self.dictionary = dictionary or Dictionary.from_directory(patterns_dir / "dictionaries")
+        self.dictionary = dictionary or load_dictionary((patterns_dir / "dictionaries").resolve())
         self.site_patterns, self.site_cues = load_site_patterns(patterns_dir / "entities" / "sites.yml")
 
     def recognise(
