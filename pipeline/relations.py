@@ -101,6 +101,32 @@ class Modality:
         return negated, hedged
 
 
+def drop_subsumed(relations: list[Relation]) -> list[Relation]:
+    """Drop a triple when the same sentence states it more fully.
+
+    "Akt phosphorylates ASK1" read by a kinase-less rule as well as by the
+    active-verb rule should give one triple, with the kinase; likewise a
+    site-less copy of a triple found with its site.
+    """
+    fuller: set[tuple] = set()
+    for rel in relations:
+        subj = (rel.subject.start, rel.subject.end) if rel.subject else None
+        obj = (rel.object.start, rel.object.end)
+        if subj is not None:
+            fuller.add((rel.sentence.index, rel.relation, None, obj, rel.site and (rel.site.start, rel.site.end)))
+        if rel.site is not None:
+            fuller.add((rel.sentence.index, rel.relation, subj, obj, None))
+        if subj is not None and rel.site is not None:
+            fuller.add((rel.sentence.index, rel.relation, None, obj, None))
+    kept = []
+    for rel in relations:
+        key = (rel.sentence.index, rel.relation, (rel.subject.start, rel.subject.end) if rel.subject else None,
+               (rel.object.start, rel.object.end), rel.site and (rel.site.start, rel.site.end))
+        if key not in fuller:
+            kept.append(rel)
+    return kept
+
+
 def excluded_by_not(elements: list[Element], entity: Entity | None) -> bool:
     """An argument written as "(but) not X" is excluded from the statement: its triple is negated."""
     if entity is None:
@@ -199,7 +225,7 @@ class RelationExtractor:
             if rel.key() not in seen:
                 seen.add(rel.key())
                 unique.append(rel)
-        return unique
+        return drop_subsumed(unique)
 
     def _sentence(self, doc_id: str, sentence: Sentence, elements: list[Element],
                   topic: Entity | None, rules: list[Rule]) -> list[Relation]:

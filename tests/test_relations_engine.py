@@ -64,3 +64,9 @@ def test_rules_can_switch_off_coordination(tmp_path):
     rule_file.write_text(rule_file.read_text().replace("[subject]", "[verb]"))
     with pytest.raises(Exception, match="t.no_widen"):
         load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), {"activation"})
+
+
+def test_less_specific_copies_are_dropped(processor):
+    relations = processor.process(Document("x", "Akt phosphorylates ASK1 at Ser83.")).relations
+    phos = [(r.subject and r.subject.text, r.site and r.site.text) for r in relations if r.relation == "phosphorylation"]
+    assert phos == [("Akt", "Ser83")]
