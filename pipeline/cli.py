@@ -25,6 +25,7 @@ def run(
                                                      "network); default: all cheap ones. 'none' for none."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default OUT/biomine.sqlite)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    max_bytes: int = typer.Option(20_000_000, "--max-bytes", help="Refuse larger input files (with an error)."),
 ) -> None:
     """Extract entities and relation triples from documents into OUT."""
     from pipeline.errors import BiomineError
@@ -33,7 +34,7 @@ def run(
     try:
         documents, given = _inputs_for(inputs, given_entities)
         summary, results = run_pipeline(inputs, out, model=model, given_entities=given, documents=documents,
-                                        progress=not quiet)
+                                        progress=not quiet, max_bytes=max_bytes)
     except BiomineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -63,11 +63,12 @@ def run(
     documents: Iterable[Document] | None = None,
     progress: bool = True,
     on_document: Callable[[ProcessedDocument], None] | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[RunSummary, list[ProcessedDocument]]:
     """Process every input; bad files are reported and skipped, the batch always completes."""
     from tqdm import tqdm
 
-    from pipeline.read import expand_inputs, iter_documents
+    from pipeline.read import DEFAULT_MAX_BYTES, expand_inputs, iter_documents
     from pipeline.write import OutputWriter
 
     processor = Processor(model=model)
@@ -75,7 +76,7 @@ def run(
     results: list[ProcessedDocument] = []
     if documents is None:
         paths = expand_inputs(inputs)
-        items: Iterable = iter_documents(paths)
+        items: Iterable = iter_documents(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
         total = len(paths)
     else:
         items = list(documents)

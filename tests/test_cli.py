@@ -50,3 +50,16 @@ def test_evaluate_missing_paths_fail_clearly(tmp_path):
 def test_export_rejects_missing_folder(tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path / "missing")])
     assert result.exit_code != 0
+
+
+def test_max_bytes_refuses_a_large_file_and_keeps_the_rest(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.txt").write_text("ASK1 activates JNK. " * 200)
+    (tmp_path / "in" / "small.txt").write_text("ASK1 activates JNK.")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", str(out), "-q", "--format", "none",
+                                 "--max-bytes", "1000"])
+    assert result.exit_code == 1
+    assert "big.txt" in result.output and "exceeds" in result.output
+    docs = [json.loads(line)["doc_id"] for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert docs == ["small"]
