@@ -20,8 +20,8 @@ pytestmark = pytest.mark.corpus
 SLICES = {
     # corpus folder, number of documents (sorted by name), {task: minimum overlap F1 (measured)}
     "pc-train-80": ("bionlp-st-2013-pc/train", 80, {
-        "phosphorylation": 0.85,  # 0.859
-        "phosphorylation+kinase": 0.60,  # 0.613
+        "phosphorylation": 0.86,  # 0.866
+        "phosphorylation+kinase": 0.70,  # 0.709
         "activation": 0.70,  # 0.718
         "inhibition": 0.65,  # 0.667
         "binding": 0.60,  # 0.615
