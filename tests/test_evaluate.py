@@ -18,35 +18,13 @@ from pipeline.evaluate import (
     write_errors_tsv,
 )
 from pipeline.gold import load_gold
+from standoff_helpers import _nth, write_standoff  # noqa: F401
 
 CORPORA = Path(__file__).parents[1].parent / "shared" / "corpora"
 ROOT = Path(__file__).parents[1]
 
 
 # ------------------------------------------------------------------------------------------- fixture helpers
-
-def _nth(text: str, surface: str, n: int = 0) -> int:
-    start = -1
-    for _ in range(n + 1):
-        start = text.index(surface, start + 1)
-    return start
-
-
-def write_standoff(folder: Path, name: str, text: str, a1: list, a2: list) -> None:
-    """name.txt/.a1/.a2; entries are raw lines or (id, type, surface[, occurrence])."""
-
-    def line(entry: str | tuple) -> str:
-        if isinstance(entry, str):
-            return entry
-        tid, typ, surface, *occ = entry
-        start = _nth(text, surface, occ[0] if occ else 0)
-        return f"{tid}\t{typ} {start} {start + len(surface)}\t{surface}"
-
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    (folder / f"{name}.a1").write_text("\n".join(map(line, a1)) + "\n", encoding="utf-8")
-    (folder / f"{name}.a2").write_text("\n".join(map(line, a2)) + "\n", encoding="utf-8")
-
 
 def arg(text: str, surface: str | tuple, etype: str = "PROTEIN") -> dict:
     """ENTITY object: surface, (surface, occurrence) or (start, end)."""
