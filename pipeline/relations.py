@@ -71,6 +71,7 @@ class Modality:
     hedge_sentence: set[str]
     window: int
     pseudo: list[tuple[str, ...]]  # phrases containing a cue that negate nothing ("but not", "not only")
+    initial: set[str]  # cues that negate the whole sentence when they open it ("None of the variants ...")
 
     @classmethod
     def load(cls, path: Path) -> "Modality":
@@ -83,6 +84,7 @@ class Modality:
             hedge_sentence={str(c).lower() for c in data["hedging"]["sentence_cues"]},
             window=int(data.get("window", 4)),
             pseudo=[tuple(str(p).lower().split()) for p in data["negation"].get("pseudo_cues", [])],
+            initial={str(c).lower() for c in data["negation"].get("sentence_initial_cues", [])},
         )
 
     def flags(self, elements: list[Element], first: int, last: int, trigger: int | None) -> tuple[bool, bool]:
@@ -90,6 +92,8 @@ class Modality:
         lo = max(0, first - self.window)
         words = _without_phrases([el.lower for el in elements[lo:last + 1] if el.kind == WORD_KIND], self.pseudo)
         negated = any(_cue(w, self.negation) for w in words)
+        opening = next((el.lower for el in elements if el.kind == WORD_KIND), "")
+        negated = negated or (opening in self.initial and first > 0)
         if not negated:
             for phrase in self.negation_phrases:
                 n = len(phrase)

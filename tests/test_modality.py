@@ -14,6 +14,7 @@ from pipeline.model import Document
     ("Akt may phosphorylate ASK1.", "Akt", "ASK1", False, True),
     ("Not only Akt but also PDK1 phosphorylates ASK1.", "PDK1", "ASK1", False, False),
     ("RhoA, but not Rac1, activates PLD1.", "RhoA", "PLD1", False, False),
+    ("None of the variants in TRAF2 were implicated in asthma.", "TRAF2", "asthma", True, False),
 ])
 def test_flags(processor, text, subject, obj, negated, hedged):
     relations = processor.process(Document("m", text)).relations
