@@ -487,6 +487,18 @@ def build_chemicals(w: Wheel, mesh: dict[str, Mesh]) -> tuple[Table, dict[str, s
             if c:
                 mesh_to_chebi[r[1]].add(c)
 
+    # CHEBI -> MeSH: mesh_mappings.tsv (above) and PubChem CIDs
+    # (chebi_to_pubchem.tsv) that pubchem_mesh_map.tsv maps to a MeSH id.
+    pubchem_mesh = {r[0]: r[1] for r in w.tsv(RES + "pubchem_mesh_map.tsv") if len(r) >= 2}
+    id_mesh: dict[str, set[str]] = defaultdict(set)
+    for m, cs in mesh_to_chebi.items():
+        for c in cs:
+            id_mesh[c].add(m)
+    for r in w.tsv(RES + "chebi_to_pubchem.tsv")[1:]:
+        c = primary_chebi(f"CHEBI:{r[0]}")
+        if c and len(r) >= 2 and r[1] in pubchem_mesh:
+            id_mesh[c].add(pubchem_mesh[r[1]])
+
     lspci = []
     for r in w.tsv(RES + "lspci.tsv")[1:]:
         members: dict[str, set[str]] = defaultdict(set)
@@ -648,6 +660,44 @@ def build_chemicals(w: Wheel, mesh: dict[str, Mesh]) -> tuple[Table, dict[str, s
             label[cid] = chebi[cid]["name"]
         else:
             label[cid] = sorted(cands, key=lambda rc: (rc[0], rc[1].isupper(), rc[1]))[0][1]
+    # MeSH cross-reference of the compound, for rows that carry none: ids
+    # mapped to it (mesh_mappings / PubChem above, or attached to any of its
+    # rows); failing that, the chemical (tree D) descriptor whose label is
+    # the compound's label or a full name of it, when that name belongs to
+    # this compound only (or is the label of only this one). Several candidates: the one whose label is the
+    # row's term or the compound's label, else none (one MESH per row).
+    for _, cid, _, xr, _ in pending:
+        id_mesh[cid] |= {x.split(":", 1)[1] for x in xr if x.startswith("MESH:")}
+    name_cids: dict[str, set[str]] = defaultdict(set)
+    for term, cid, flag, _, _ in pending:
+        if flag == "fullname" and not cid.startswith("MESH:"):
+            name_cids[norm(term)].add(cid)
+    for cid, lab in label.items():
+        if not cid.startswith("MESH:"):
+            name_cids[norm(lab)].add(cid)
+    mesh_by_label: dict[str, set[str]] = defaultdict(set)
+    for mid, rec in mesh.items():
+        mesh_by_label[norm(rec.label)].add(mid)
+    for n, mids in sorted(mesh_by_label.items()):
+        cids = name_cids.get(n, set())
+        if len(cids) > 1:  # prefer the one compound whose own label it is
+            cids = {c for c in cids if norm(label[c]) == n}
+        if len(mids) == 1 and len(cids) == 1:
+            (mid,) = mids
+            (cid,) = cids
+            if not id_mesh.get(cid) and any(tn.startswith("D") and not tn.startswith(MESH_DRUG_CLASS_PREFIXES)
+                                            for tn in mesh[mid].trees):
+                id_mesh[cid].add(mid)
+    mesh_label = {m: norm(r.label) for m, r in mesh.items()} | {m: norm(r.label) for m, r in supp.items()}
+
+    def mesh_xref(term: str, cid: str) -> set[str]:
+        cands = sorted(id_mesh.get(cid, ()))
+        if len(cands) > 1:
+            cands = [m for m in cands if mesh_label.get(m) in (norm(term), norm(label[cid]))][:1]
+        return {f"MESH:{m}" for m in cands if f"MESH:{m}" != cid}
+
+    pending = [(term, cid, flag, xr if any(x.startswith("MESH:") for x in xr) else xr | mesh_xref(term, cid), caps)
+               for term, cid, flag, xr, caps in pending]
     # LSP/ChEMBL write every name in capitals: keep such a name only when no
     # other source spells the same name for the same compound, and never
     # treat it as a case-sensitive acronym.
@@ -1039,7 +1089,13 @@ FILE_NOTES: dict[str, str] = {
         "compounds (mesh_mappings.tsv MESH->CHEBI, lspci members); MeSH descriptors under "
         "D27.505 (Pharmacologic Actions: drug classes such as \"Protein Kinase Inhibitors\"). "
         "id: CHEBI if the record maps to one (smallest ChEBI number), else CHEMBL, MESH, "
-        "DRUGBANK, HMS-LINCS. chebi.json carries names only (no synonyms)."
+        "DRUGBANK, HMS-LINCS. chebi.json carries names only (no synonyms). xrefs: every row "
+        "without a MESH xref gets the compound's MeSH id -- from mesh_mappings.tsv (MESH->CHEBI), "
+        "chebi_to_pubchem.tsv + pubchem_mesh_map.tsv, or a MESH xref on another row of the same "
+        "id; failing those, the tree-D MeSH descriptor (not D27.505) whose label equals the "
+        "compound's label or one of its full names, if that name is unique to the compound. "
+        "With several candidates only the one whose label is the row's term or the compound's "
+        "label is kept (at most one MESH xref added per row)."
     ),
     "diseases.tsv.gz": (
         "DISEASE. MeSH descriptors with a tree number under C (label + non-permuted entry "

