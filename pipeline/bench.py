@@ -47,7 +47,7 @@ def _texts(inputs: list[str] | None, limit: int) -> list[str]:
 
 def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 1) -> BenchResult:
     from pipeline.model import Document
-    from pipeline.nlp import build_tokenizer_only
+    from pipeline.nlp.build import build_tokenizer_only
     from pipeline.run import Processor
 
     texts = _texts(inputs, limit) * repeat

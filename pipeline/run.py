@@ -37,12 +37,12 @@ class Processor:
     """Holds the loaded spaCy pipeline; ``process`` turns one Document into results."""
 
     def __init__(self, model: str | None = None, patterns_dir: Path | None = None) -> None:
-        from pipeline.nlp import PATTERNS_DIR, build_nlp
+        from pipeline.nlp.build import PATTERNS_DIR, build_nlp
 
         self.nlp = build_nlp(patterns_dir or PATTERNS_DIR, model=model)
 
     def process(self, document: Document, given: list[Entity] | None = None) -> ProcessedDocument:
-        from pipeline.components import GIVEN_KEY, TEXT_KEY
+        from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY
 
         doc = self.nlp.make_doc(document.text)
         doc.user_data["doc_id"] = document.doc_id

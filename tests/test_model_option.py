@@ -6,7 +6,7 @@ import spacy
 
 from pipeline.errors import ModelError
 from pipeline.model import Document
-from pipeline.nlp import build_nlp
+from pipeline.nlp.build import build_nlp
 
 
 def test_model_directory_is_used(tmp_path):

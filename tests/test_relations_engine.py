@@ -37,7 +37,7 @@ def test_argument_types_refine_the_relation(processor):
 
 
 def test_pattern_language_anchors_and_lookahead():
-    from pipeline.nlp import PATTERNS_DIR
+    from pipeline.nlp.build import PATTERNS_DIR
     from pipeline.rules import Grammar, compile_pattern
 
     grammar = Grammar.load(PATTERNS_DIR / "grammar.yml")
@@ -51,7 +51,7 @@ def test_pattern_language_anchors_and_lookahead():
 
 
 def test_rules_can_switch_off_coordination(tmp_path):
-    from pipeline.nlp import PATTERNS_DIR
+    from pipeline.nlp.build import PATTERNS_DIR
     from pipeline.rules import Grammar, load_rule_file
 
     rule_file = tmp_path / "activation.yml"

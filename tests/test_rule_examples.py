@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.model import Document
-from pipeline.nlp import PATTERNS_DIR
+from pipeline.nlp.build import PATTERNS_DIR
 from pipeline.relations import RelationExtractor
 
 EXTRACTOR = RelationExtractor.from_directory(PATTERNS_DIR)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp import build_tokenizer_only
-from pipeline.sentences import sentence_spans, sentence_starts
+from pipeline.nlp.build import build_tokenizer_only
+from pipeline.nlp.sentences import sentence_spans, sentence_starts
 
 NLP = build_tokenizer_only()
 

@@ -6,22 +6,20 @@ parser come along; our rules do not depend on them).
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from pipeline.errors import ModelError
+from pipeline.nlp.tokenizer import biomine_tokenizer
 
-PATTERNS_DIR = Path(__file__).resolve().parents[1] / "patterns"
+PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
 
 
 def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
     """The full biomine pipeline as a spaCy Language object."""
     import spacy
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
-
     import scispacy.abbreviation  # noqa: F401  (registers abbreviation_detector)
 
-    import pipeline.components  # noqa: F401  (registers the biomine factories)
+    import pipeline.nlp.components  # noqa: F401  (registers the biomine factories)
 
     if model:
         try:
@@ -30,9 +28,7 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
             raise ModelError(f"spaCy model {model!r} is not installed ({exc}); run without --model") from exc
     else:
         nlp = spacy.blank("en")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # scispaCy's tokenizer regexes warn on Python 3.11
-        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.tokenizer = biomine_tokenizer(nlp)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("biomine_sentences_v1")
     nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
@@ -45,10 +41,7 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
 def build_tokenizer_only():
     """The bare scispaCy tokenizer, the baseline of ``biomine bench``."""
     import spacy
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     nlp = spacy.blank("en")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.tokenizer = biomine_tokenizer(nlp)
     return nlp

@@ -53,7 +53,7 @@ def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]
 
 @Language.component("biomine_sentences_v1")
 def sentences_component(doc: Doc) -> Doc:
-    from pipeline.sentences import set_sentence_starts
+    from pipeline.nlp.sentences import set_sentence_starts
 
     doc, sentences = set_sentence_starts(doc, doc_text(doc))
     doc._.biomine_sentences = sentences

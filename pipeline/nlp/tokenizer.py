@@ -1,0 +1,40 @@
+"""scispaCy's rule tokenizer, without the unit suffixes that split gene and cell-line names.
+
+scispaCy inherits spaCy's "number + unit" suffix rule, whose units include the
+single capitals K, M, G and T (kelvin, mega, giga, tera). In biomedical text a
+digit followed by one of those letters is far more often part of a name:
+``PI3K``, ``p70S6K``, ``293T``, ``T98G`` or a mutation ``D398G``. Splitting them
+breaks dictionary matches and parses, so biomine drops exactly those four units
+and keeps every other rule of ``scispacy.custom_tokenizer.combined_rule_tokenizer``.
+A lone concentration such as ``4M`` then stays one token, which costs nothing.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+from spacy.lang import char_classes
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+
+NAME_LIKE_UNITS = ("T", "G", "M", "K")
+
+
+def _kept_units() -> str:
+    return "|".join(u for u in char_classes.UNITS.split("|") if u not in NAME_LIKE_UNITS)
+
+
+def biomine_tokenizer(nlp: Language) -> Tokenizer:
+    """``combined_rule_tokenizer`` with the number+unit suffix narrowed to real units."""
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes warn on Python 3.11
+        tokenizer = combined_rule_tokenizer(nlp)
+        old_units = r"(?<=[0-9])(?:{u})".format(u=char_classes.UNITS)
+        pattern = tokenizer.suffix_search.__self__.pattern
+        if old_units not in pattern:  # scispaCy changed its rules: keep them rather than guess
+            return tokenizer
+        new_units = r"(?<=[0-9])(?:{u})".format(u=_kept_units())
+        tokenizer.suffix_search = re.compile(pattern.replace(old_units, new_units)).search
+    return tokenizer
