@@ -25,16 +25,38 @@ def _kept_units() -> str:
 
 
 def biomine_tokenizer(nlp: Language) -> Tokenizer:
-    """``combined_rule_tokenizer`` with the number+unit suffix narrowed to real units."""
+    """``combined_rule_tokenizer`` with the number+unit suffix narrowed to real units.
+
+    Works while ``nlp`` is still being constructed (a config's ``[nlp.tokenizer]``),
+    when it has no tokenizer yet to borrow ``token_match`` from.
+    """
+    import spacy
     from scispacy.custom_tokenizer import combined_rule_tokenizer
 
+    source = nlp if hasattr(nlp, "tokenizer") else spacy.blank("en")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes warn on Python 3.11
-        tokenizer = combined_rule_tokenizer(nlp)
+        base = combined_rule_tokenizer(source)
+        suffix_search = base.suffix_search
         old_units = r"(?<=[0-9])(?:{u})".format(u=char_classes.UNITS)
-        pattern = tokenizer.suffix_search.__self__.pattern
-        if old_units not in pattern:  # scispaCy changed its rules: keep them rather than guess
-            return tokenizer
-        new_units = r"(?<=[0-9])(?:{u})".format(u=_kept_units())
-        tokenizer.suffix_search = re.compile(pattern.replace(old_units, new_units)).search
-    return tokenizer
+        pattern = suffix_search.__self__.pattern
+        if old_units in pattern:  # if scispaCy changed its rules, keep them rather than guess
+            new_units = r"(?<=[0-9])(?:{u})".format(u=_kept_units())
+            suffix_search = re.compile(pattern.replace(old_units, new_units)).search
+    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search, suffix_search=suffix_search,
+                     infix_finditer=base.infix_finditer, token_match=base.token_match)
+
+
+def register() -> None:
+    """Register ``biomine.Tokenizer.v1`` so training configs and saved pipelines can name this tokenizer."""
+    from spacy.util import registry
+
+    if "biomine.Tokenizer.v1" in registry.tokenizers:
+        return
+
+    @registry.tokenizers("biomine.Tokenizer.v1")
+    def create_tokenizer():
+        return biomine_tokenizer
+
+
+register()
