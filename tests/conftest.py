@@ -11,7 +11,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def processor():
-    from pipeline.run import Processor
+    from pipeline.runner import Processor
 
     return Processor()
 

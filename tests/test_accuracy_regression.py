@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate
-from pipeline.gold import given_entities
-from pipeline.run import run
+from pipeline.evaluation.scoring import evaluate
+from pipeline.evaluation.gold import given_entities
+from pipeline.runner import run
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 pytestmark = pytest.mark.corpus

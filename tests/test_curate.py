@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.curate import (
+from pipeline.curation.decisions import (
     COLUMNS, CurationError, curate_export, curate_import, curated_export, rejected_triples,
 )
-from pipeline.export import curate_export_command, curate_import_command
-from pipeline.export.keys import triple_key
-from pipeline.export.load import load_output_dir
-from pipeline.export.sqlite import write_sqlite
+from pipeline.writers import curate_export_command, curate_import_command
+from pipeline.writers.keys import triple_key
+from pipeline.writers.load import load_output_dir
+from pipeline.writers.sqlite import write_sqlite
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 

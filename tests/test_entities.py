@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dictionary import case_matches
+from pipeline.entities.dictionary import case_matches
 from pipeline.model import Document
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import (
+from pipeline.evaluation.scoring import (
     EvaluationReport,
     evaluate,
     evaluate_command,
@@ -17,7 +17,7 @@ from pipeline.evaluate import (
     sentence_spans,
     write_errors_tsv,
 )
-from pipeline.gold import load_gold
+from pipeline.evaluation.gold import load_gold
 from standoff_helpers import _nth, write_standoff  # noqa: F401
 
 CORPORA = Path(__file__).parents[1].parent / "shared" / "corpora"
@@ -359,7 +359,7 @@ def test_evaluate_command(main_case: tuple[Path, Path], tmp_path: Path, capsys: 
 
 def test_python_m_entry_point(main_case: tuple[Path, Path]) -> None:
     gold, pred = main_case
-    done = subprocess.run([sys.executable, "-m", "pipeline.evaluate", str(gold), str(pred)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "pipeline.evaluation.scoring", str(gold), str(pred)], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "Relations, overlap matching" in done.stdout and "Rules, overlap matching" in done.stdout
@@ -418,7 +418,7 @@ def test_max_matching_is_maximum(seed: int) -> None:
     import random
 
     nx = pytest.importorskip("networkx")
-    from pipeline.evaluate import _max_matching
+    from pipeline.evaluation.scoring import _max_matching
 
     rng = random.Random(seed)
     n, m = rng.randint(0, 12), rng.randint(0, 12)

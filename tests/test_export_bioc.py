@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from bioc import biocjson, biocxml
 
-from pipeline.export.bioc import write_bioc
-from pipeline.export.keys import triple_key
-from pipeline.export.load import load_output_dir
+from pipeline.writers.bioc import write_bioc
+from pipeline.writers.keys import triple_key
+from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.brat import EVENT_TYPES, REL_SUFFIX, parse_ann, write_brat
-from pipeline.export.load import load_output_dir
+from pipeline.writers.brat import EVENT_TYPES, REL_SUFFIX, parse_ann, write_brat
+from pipeline.writers.load import load_output_dir
 from pipeline.model import ENTITY_TYPES, Relation
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"

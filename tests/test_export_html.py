@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.html import render_html, write_html
-from pipeline.export.load import load_output_dir
+from pipeline.writers.html import render_html, write_html
+from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 

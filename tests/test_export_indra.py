@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.indra import to_statements, write_indra
-from pipeline.export.load import load_output_dir
+from pipeline.writers.indra import to_statements, write_indra
+from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "indra_statements_schema.json"

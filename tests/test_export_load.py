@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.atomic import atomic_write_bytes, atomic_write_text
-from pipeline.export.load import ExportInputError, load_output_dir
+from pipeline.writers.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.writers.load import ExportInputError, load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.load import load_output_dir
-from pipeline.export.network import build_graph, layout, write_network
+from pipeline.writers.load import load_output_dir
+from pipeline.writers.network import build_graph, layout, write_network
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 

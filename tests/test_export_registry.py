@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.export as ex
-from pipeline.export.load import load_output_dir
+import pipeline.writers as ex
+from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 
@@ -62,7 +62,7 @@ def test_bad_input_writes_nothing(tmp_path, capsys):
 def test_cheap_formats_do_not_import_matplotlib(tmp_path):
     import subprocess
 
-    code = ("import sys; from pipeline.export import export; from pipeline.export.load import load_output_dir; "
+    code = ("import sys; from pipeline.writers import export; from pipeline.writers.load import load_output_dir; "
             f"export(load_output_dir({str(FIXTURE)!r}), {str(tmp_path)!r}); "
             "print('matplotlib' in sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export.load import load_output_dir
-from pipeline.export.sqlite import write_sqlite
+from pipeline.writers.load import load_output_dir
+from pipeline.writers.sqlite import write_sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sample_output"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.gold import (
+from pipeline.evaluation.gold import (
     GoldFormatError,
     canonical_ids,
     given_entities,

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from pipeline.errors import InputNotFoundError, ReadError
-from pipeline.read import expand_inputs, iter_documents, read_document
-from pipeline.run import run
+from pipeline.readers.text import expand_inputs, iter_documents, read_document
+from pipeline.runner import run
 
 
 def test_front_matter_in_txt_is_metadata_and_not_body(tmp_path):
@@ -71,7 +71,7 @@ def test_failed_run_leaves_previous_outputs_intact(tmp_path, monkeypatch):
     out = tmp_path / "out"
     run([tmp_path / "in"], out, progress=False)
     before = (out / "relations.jsonl").read_text()
-    import pipeline.write as write
+    import pipeline.writers.outputs as write
 
     def explode(self, processed):
         raise RuntimeError("disk full")

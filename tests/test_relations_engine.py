@@ -38,7 +38,7 @@ def test_argument_types_refine_the_relation(processor):
 
 def test_pattern_language_anchors_and_lookahead():
     from pipeline.nlp.build import PATTERNS_DIR
-    from pipeline.rules import Grammar, compile_pattern
+    from pipeline.relations.language import Grammar, compile_pattern
 
     grammar = Grammar.load(PATTERNS_DIR / "grammar.yml")
     regex, roles = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", grammar, "test")
@@ -52,7 +52,7 @@ def test_pattern_language_anchors_and_lookahead():
 
 def test_rules_can_switch_off_coordination(tmp_path):
     from pipeline.nlp.build import PATTERNS_DIR
-    from pipeline.rules import Grammar, load_rule_file
+    from pipeline.relations.language import Grammar, load_rule_file
 
     rule_file = tmp_path / "activation.yml"
     rule_file.write_text(

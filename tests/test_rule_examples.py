@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.model import Document
 from pipeline.nlp.build import PATTERNS_DIR
-from pipeline.relations import RelationExtractor
+from pipeline.relations.extractor import RelationExtractor
 
 EXTRACTOR = RelationExtractor.from_directory(PATTERNS_DIR)
 CASES = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.sites import format_site, last_residue, normalise_site, residue_letter
+from pipeline.entities.sites import format_site, last_residue, normalise_site, residue_letter
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def sentences_component(doc: Doc) -> Doc:
 
 class EntitiesComponent:
     def __init__(self, patterns_dir: str) -> None:
-        from pipeline.entities import EntityRecognizer
+        from pipeline.entities.recognizer import EntityRecognizer
 
         self.recognizer = EntityRecognizer(Path(patterns_dir))
 
@@ -77,7 +77,7 @@ class EntitiesComponent:
 
 class RelationsComponent:
     def __init__(self, patterns_dir: str) -> None:
-        from pipeline.relations import RelationExtractor
+        from pipeline.relations.extractor import RelationExtractor
 
         self.extractor = RelationExtractor.from_directory(Path(patterns_dir))
 

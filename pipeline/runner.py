@@ -68,8 +68,8 @@ def run(
     """Process every input; bad files are reported and skipped, the batch always completes."""
     from tqdm import tqdm
 
-    from pipeline.read import DEFAULT_MAX_BYTES, expand_inputs, iter_documents
-    from pipeline.write import OutputWriter
+    from pipeline.readers.text import DEFAULT_MAX_BYTES, expand_inputs, iter_documents
+    from pipeline.writers.outputs import OutputWriter
 
     processor = Processor(model=model)
     summary = RunSummary()

@@ -39,7 +39,7 @@ class BenchResult:
 
 
 def _texts(inputs: list[str] | None, limit: int) -> list[str]:
-    from pipeline.read import expand_inputs, read_document
+    from pipeline.readers.text import expand_inputs, read_document
 
     paths = expand_inputs(inputs) if inputs else sorted(DEFAULT_CORPUS.glob("*.txt")) or expand_inputs([ROOT / "seeds"])
     return [read_document(p).text for p in paths[:limit]]
@@ -48,7 +48,7 @@ def _texts(inputs: list[str] | None, limit: int) -> list[str]:
 def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 1) -> BenchResult:
     from pipeline.model import Document
     from pipeline.nlp.build import build_tokenizer_only
-    from pipeline.run import Processor
+    from pipeline.runner import Processor
 
     texts = _texts(inputs, limit) * repeat
     tokenizer = build_tokenizer_only()

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.export.atomic import atomic_write_text
-from pipeline.export.style import DEFAULT_COLOR, TYPE_COLORS
+from pipeline.writers.atomic import atomic_write_text
+from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS
 from pipeline.model import ENTITY_TYPES, RELATION_TYPES, Entity, ProcessedDocument, Relation
 
 EVENT_TYPES = {r: r.capitalize() for r in RELATION_TYPES}

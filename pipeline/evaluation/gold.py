@@ -27,7 +27,7 @@ Event -> triple mapping (BioNLP-ST GE/PC standoff)
   negation accuracy.
 * ``*  Equiv T1 T2`` mentions are one entity: a prediction may match any of them, and duplicates that
   differ only by an Equiv mention are counted once.
-* Site text is normalised with :func:`pipeline.sites.normalise_site` ("Ser-32" -> S32); a bare number
+* Site text is normalised with :func:`pipeline.entities.sites.normalise_site` ("Ser-32" -> S32); a bare number
   ("36" in "serines 32 and 36") takes the residue of the nearest amino-acid word just before it.
 
 BioRED (PubTator) relations are document-level pairs of ids (no mentions, no direction):
@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from pipeline.model import Document, Entity
-from pipeline.sites import format_site, last_residue, normalise_site
+from pipeline.entities.sites import format_site, last_residue, normalise_site
 
 
 class GoldFormatError(ValueError):

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.dictionary import Dictionary, Entry, load_dictionary
+from pipeline.entities.dictionary import Dictionary, Entry, load_dictionary
 from pipeline.errors import RuleError
 from pipeline.model import Entity, Sentence
-from pipeline.sites import normalise_site
+from pipeline.entities.sites import normalise_site
 
 SITE_KEYS = {"id", "description", "regex", "ignore_case", "context", "examples"}
 _WORD = re.compile(r"\w+|[^\w\s]")

@@ -24,8 +24,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pipeline.export.atomic import atomic_write_text
-from pipeline.export.keys import entity_key
+from pipeline.writers.atomic import atomic_write_text
+from pipeline.writers.keys import entity_key
 from pipeline.model import Entity, ProcessedDocument, Relation
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "biomine/indra-statements")

@@ -28,7 +28,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from pipeline.export.keys import entity_key, site_label, triple_key
+from pipeline.writers.keys import entity_key, site_label, triple_key
 from pipeline.model import ProcessedDocument
 
 SCHEMA_VERSION = 1

@@ -10,9 +10,9 @@ import html
 from collections import Counter
 from pathlib import Path
 
-from pipeline.export.atomic import atomic_write_text
-from pipeline.export.keys import TripleGroup, entity_label, group_triples
-from pipeline.export.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
+from pipeline.writers.atomic import atomic_write_text
+from pipeline.writers.keys import TripleGroup, entity_label, group_triples
+from pipeline.writers.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
 from pipeline.model import ENTITY_TYPES, Entity, ProcessedDocument, Relation
 
 SEP = "\u001f"  # separates values inside data-* attributes

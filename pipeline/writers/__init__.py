@@ -19,12 +19,12 @@ from pipeline.model import ProcessedDocument
 Writer = Callable[..., list[Path]]
 
 _MODULES = {
-    "brat": ("pipeline.export.brat", "write_brat"),
-    "bioc": ("pipeline.export.bioc", "write_bioc"),
-    "indra": ("pipeline.export.indra", "write_indra"),
-    "sqlite": ("pipeline.export.sqlite", "write_sqlite"),
-    "html": ("pipeline.export.html", "write_html"),
-    "network": ("pipeline.export.network", "write_network"),
+    "brat": ("pipeline.writers.brat", "write_brat"),
+    "bioc": ("pipeline.writers.bioc", "write_bioc"),
+    "indra": ("pipeline.writers.indra", "write_indra"),
+    "sqlite": ("pipeline.writers.sqlite", "write_sqlite"),
+    "html": ("pipeline.writers.html", "write_html"),
+    "network": ("pipeline.writers.network", "write_network"),
 }
 
 
@@ -70,7 +70,7 @@ def export_command(src: Path, out: Path | None = None, formats: list[str] | None
     SRC is a pipeline output folder; OUT defaults to SRC. Giving --db adds the sqlite
     format and writes that database instead of OUT/biomine.sqlite.
     """
-    from pipeline.export.load import ExportInputError, load_output_dir
+    from pipeline.writers.load import ExportInputError, load_output_dir
 
     try:
         names = resolve_formats(formats)
@@ -95,8 +95,8 @@ def export_command(src: Path, out: Path | None = None, formats: list[str] | None
 
 
 def _source_docs_or_db(src: Path) -> list[ProcessedDocument] | Path:
-    from pipeline.export.load import load_output_dir
-    from pipeline.export.sqlite import DB_SUFFIXES
+    from pipeline.writers.load import load_output_dir
+    from pipeline.writers.sqlite import DB_SUFFIXES
 
     src = Path(src)
     if src.is_file() and src.suffix.lower() in DB_SUFFIXES:
@@ -106,7 +106,7 @@ def _source_docs_or_db(src: Path) -> list[ProcessedDocument] | Path:
 
 def curate_export_command(src: Path, out: Path) -> int:
     """`biomine curate export SRC OUT.tsv`: SRC is an output folder or a SQLite db (decisions pre-filled)."""
-    from pipeline.curate import curate_export
+    from pipeline.curation.decisions import curate_export
 
     return _command(lambda: curate_export(_source_docs_or_db(src), out), lambda path: f"wrote {path}")
 
@@ -124,13 +124,13 @@ def _command(action: Callable[[], object], describe: Callable[[object], str]) ->
 
 def curate_import_command(tsv: Path, db: Path) -> int:
     """`biomine curate import FILE.tsv DB`: record accept/reject/correct decisions (all or nothing)."""
-    from pipeline.curate import curate_import
+    from pipeline.curation.decisions import curate_import
 
     return _command(lambda: curate_import(tsv, db), lambda counts: ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 def curated_export_command(db: Path, out: Path) -> int:
     """`biomine curate curated DB OUT.jsonl`: accepted and corrected triples."""
-    from pipeline.curate import curated_export
+    from pipeline.curation.decisions import curated_export
 
     return _command(lambda: curated_export(db, out), lambda path: f"wrote {path}")

@@ -2,7 +2,7 @@
 
 Why: rules are tuned against public gold; this gives comparable precision/recall numbers, a per-rule
 table to see which rule hurts, and an error listing a curator can read. The event -> triple mapping
-is documented in :mod:`pipeline.gold` and docs/evaluation.md.
+is documented in :mod:`pipeline.evaluation.gold` and docs/evaluation.md.
 
 Matching modes
 * ``overlap``: a predicted argument matches a gold argument if the spans overlap (or overlap any Equiv
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
 
-from pipeline.gold import (  # re-exported for the CLI / pipeline
+from pipeline.evaluation.gold import (  # re-exported for the CLI / pipeline
     GoldArg,
     GoldCorpus,
     GoldDocument,
@@ -41,7 +41,7 @@ from pipeline.gold import (  # re-exported for the CLI / pipeline
     normalise_text,
     site_key,
 )
-from pipeline.sites import format_site
+from pipeline.entities.sites import format_site
 
 __all__ = [
     "EvaluationReport", "Score", "Agreement", "Task", "TASKS", "evaluate", "format_report", "write_errors_tsv",
@@ -530,9 +530,9 @@ _SYMMETRIC = {t.name for t in TASKS if t.symmetric}
 
 def read_rejected(path: Path) -> list[dict[str, str]]:
     """Curator-rejected triples: a TSV with at least the columns doc_id, relation, subject_text, object_text, site
-    (or a curation SQLite database, read with pipeline.curate.rejected_triples)."""
+    (or a curation SQLite database, read with pipeline.curation.decisions.rejected_triples)."""
     if path.suffix in (".sqlite", ".db", ".sqlite3"):
-        from pipeline.curate import rejected_triples  # only when asked: another module's export
+        from pipeline.curation.decisions import rejected_triples  # only when asked: another module's export
 
         return [{c: str(row.get(c) or "").strip() for c in REJECTED_COLUMNS} for row in rejected_triples(path)]
     with open(path, encoding="utf-8", newline="") as fh:
@@ -833,7 +833,7 @@ def evaluate_command(gold: Path, pred: Path, as_json: bool = False, errors: Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description="Score a biomine output folder against gold.")
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.scoring", description="Score a biomine output folder against gold.")
     parser.add_argument("gold", type=Path, help="BioNLP/brat standoff folder (.txt + .a1/.a2 or .ann) or a PubTator file")
     parser.add_argument("pred", type=Path, help="pipeline output folder with relations.jsonl (and entities.jsonl, documents.jsonl)")
     parser.add_argument("--json", action="store_true", dest="as_json", help="print the report as JSON")

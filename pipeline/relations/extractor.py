@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
+from pipeline.relations.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
 from pipeline.errors import RuleError
 from pipeline.model import RELATION_TYPES, Entity, Relation, Sentence
-from pipeline.rules import Grammar, Rule, load_rule_file
+from pipeline.relations.language import Grammar, Rule, load_rule_file
 
 _PRONOUN_HINT = re.compile(r"\b(?:it|this|the)\b", re.IGNORECASE)
 COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"

@@ -1,6 +1,6 @@
 """Curation round trip: export triples to a TSV, record curator decisions in SQLite, reuse them.
 
-Decisions are keyed by ``triple_key`` (pipeline.export.keys) and stored in the
+Decisions are keyed by ``triple_key`` (pipeline.writers.keys) and stored in the
 ``curation`` table, which ``write_sqlite`` never clears, so they survive re-runs.
 Each decision also stores a snapshot of the triple it judged (doc, relation,
 subject, object, site, sentence), so rejected triples stay usable as negatives
@@ -24,9 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from pipeline.export.atomic import atomic_write_text
-from pipeline.export.keys import site_label, triple_key
-from pipeline.export.sqlite import connect
+from pipeline.writers.atomic import atomic_write_text
+from pipeline.writers.keys import site_label, triple_key
+from pipeline.writers.sqlite import connect
 from pipeline.model import RELATION_TYPES, ProcessedDocument
 
 DECISIONS = ("accept", "reject", "correct")

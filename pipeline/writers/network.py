@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from pipeline.export.atomic import atomic_write_bytes
-from pipeline.export.keys import entity_key, entity_label, site_label
-from pipeline.export.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
+from pipeline.writers.atomic import atomic_write_bytes
+from pipeline.writers.keys import entity_key, entity_label, site_label
+from pipeline.writers.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
 from pipeline.model import ENTITY_TYPES, ProcessedDocument
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from pathlib import Path
 import bioc
 from bioc import biocjson, biocxml
 
-from pipeline.export.atomic import atomic_write_text
-from pipeline.export.keys import triple_key
+from pipeline.writers.atomic import atomic_write_text
+from pipeline.writers.keys import triple_key
 from pipeline.model import Entity, ProcessedDocument
 
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

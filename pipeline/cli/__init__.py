@@ -29,7 +29,7 @@ def run(
 ) -> None:
     """Extract entities and relation triples from documents into OUT."""
     from pipeline.errors import BiomineError
-    from pipeline.run import run as run_pipeline
+    from pipeline.runner import run as run_pipeline
 
     try:
         documents, given = _inputs_for(inputs, given_entities)
@@ -50,20 +50,20 @@ def _inputs_for(inputs: list[str], given_entities: bool):
     """PubTator files are read by the gold reader; .a1 files supply given entities."""
     pubtator = [i for i in inputs if i.lower().endswith((".pubtator", ".pubtator.txt"))]
     if pubtator:
-        from pipeline.gold import given_entities_pubtator, read_pubtator_documents
+        from pipeline.evaluation.gold import given_entities_pubtator, read_pubtator_documents
 
         documents = [d for path in pubtator for d in read_pubtator_documents(Path(path))]
         given = given_entities_pubtator(pubtator) if given_entities else None
         return documents, given
     if given_entities:
-        from pipeline.gold import given_entities as from_a1
+        from pipeline.evaluation.gold import given_entities as from_a1
 
         return None, lambda doc: from_a1(Path(doc.path))
     return None, None
 
 
 def _export(results, out: Path, formats: Optional[list[str]], db: Optional[Path]) -> list[str]:
-    from pipeline.export import export, resolve_formats
+    from pipeline.writers import export, resolve_formats
 
     if formats and all(f == "none" for f in formats):
         return []
@@ -83,7 +83,7 @@ def bench(
     repeat: int = typer.Option(1, help="Process the texts this many times."),
 ) -> None:
     """Documents/s of the full pipeline and of a bare scispaCy tokenizer pass, and their ratio."""
-    from pipeline.bench import benchmark
+    from pipeline.benchmark import benchmark
 
     typer.echo(benchmark(inputs or None, limit=limit, repeat=repeat).format())
 
@@ -97,7 +97,7 @@ def evaluate(
     negatives: Optional[Path] = typer.Option(None, "--negatives", help="Curator-rejected triples (TSV)."),
 ) -> None:
     """Precision, recall and F1 of PRED against GOLD."""
-    from pipeline.evaluate import evaluate_command
+    from pipeline.evaluation.scoring import evaluate_command
 
     raise typer.Exit(evaluate_command(gold, pred, as_json=as_json, errors=errors, negatives=negatives))
 
@@ -110,7 +110,7 @@ def export_cmd(
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database path."),
 ) -> None:
     """Write brat, BioC, INDRA, SQLite, HTML or network exports from an output folder."""
-    from pipeline.export import export_command
+    from pipeline.writers import export_command
 
     raise typer.Exit(export_command(src, out, formats or [], db))
 
@@ -121,7 +121,7 @@ def curate_export(
     out: Path = typer.Option(Path("outputs/review.tsv"), "--out", "-o", help="Review TSV to write."),
 ) -> None:
     """Write a review TSV: one row per triple with empty decision and comment columns."""
-    from pipeline.export import curate_export_command
+    from pipeline.writers import curate_export_command
 
     raise typer.Exit(curate_export_command(src, out))
 
@@ -132,7 +132,7 @@ def curate_import(
     db: Path = typer.Option(Path("outputs/biomine.sqlite"), "--db", help="SQLite database to record decisions in."),
 ) -> None:
     """Record accept / reject / correct decisions; they survive re-runs."""
-    from pipeline.export import curate_import_command
+    from pipeline.writers import curate_import_command
 
     raise typer.Exit(curate_import_command(file, db))
 
@@ -143,7 +143,7 @@ def curate_curated(
     out: Path = typer.Option(Path("outputs/curated.jsonl"), "--out", "-o", help="JSONL of accepted/corrected triples."),
 ) -> None:
     """Write the accepted and corrected triples (corrections applied) as JSON Lines."""
-    from pipeline.export import curated_export_command
+    from pipeline.writers import curated_export_command
 
     raise typer.Exit(curated_export_command(db, out))
 

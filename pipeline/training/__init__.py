@@ -1,0 +1,1 @@
+"""Training the statistical components from the shared gold corpora."""
