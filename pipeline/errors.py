@@ -1,56 +1,162 @@
-"""Error messages with codes, kept in one place so users can search for them.
+"""Every error and warning biomine reports, with a stable code, in one table.
 
-Every error names the file (and rule or line) it is about; a batch run reports
-it and carries on with the next document.
+Modelled on spaCy's ``errors.py``: a user who sees ``[E104]`` can search for it,
+and a developer adding a problem class adds one line here. Each code stands for
+one class of problem; the exception class says which stage it belongs to, so a
+batch run can tell a bad input (report it, go on) from a broken installation
+(stop). Messages name the file (and line, rule or key) they are about.
+
+Codes by hundred: E1xx input, E2xx processing, E3xx patterns and dictionaries,
+E4xx models, E5xx outputs and exports, E6xx gold and evaluation, E7xx curation,
+E8xx command-line options. Warnings (Wxxx) are reported in errors.jsonl with
+``"level": "warning"``; the document they concern is still processed.
 """
 from __future__ import annotations
 
+from typing import Any
+
+
+class Errors:
+    """Code -> message template. Fields in braces are filled in by the raiser."""
+
+    # --- E1xx: reading inputs -------------------------------------------------------------------
+    E101 = "{path}: no such file, directory or matching glob"
+    E102 = "{path}: file is empty (no text after front matter)"
+    E103 = "{path}: looks like a binary file ({detail}), not text"
+    E104 = "{path}: not valid {encoding} text ({detail})"
+    E105 = "{path}: broken YAML front matter ({detail})"
+    E106 = "{path}: {size} bytes exceeds the limit of {limit} bytes (use --max-bytes to raise it)"
+    E107 = "{path}: unsupported input ({detail}); expected {expected}"
+    E108 = "{path}: cannot be read ({detail})"
+    E109 = "{path}: malformed XML ({detail})"
+    E110 = "{path}:{line}: malformed PubTator ({detail})"
+    E111 = "{path}:{line}: malformed standoff annotation ({detail})"
+    E112 = "{path}: front matter too large or too deeply nested ({detail})"
+    E113 = "{path}: {detail}"  # a document the source itself marks as unusable (e.g. a MEDLINE DeleteCitation)
+    E114 = "{path}: malformed BioC JSON ({detail})"
+    # --- E2xx: processing a document -----------------------------------------------------------
+    E201 = "{path}: processing failed ({detail})"
+    # --- E3xx: patterns/ (rules, grammar, relation types, modality, sites, dictionaries) ---------
+    E301 = "{path}: not valid YAML ({detail})"
+    E302 = "{path}: {where}: {detail}"  # a data file breaks its schema (unknown, missing or mistyped key)
+    E303 = "{path}: rule {rule}: {detail}"  # a pattern does not parse or compile
+    E304 = "{path}: rule {rule}: unknown macro ${name}"
+    E305 = "{path}: rule {rule}: unknown entity class or type {name!r}"
+    E306 = "{path}: rule {rule}: id already used ({detail})"
+    E307 = "{path}:{line}: dictionary row: {detail}"
+    E308 = "{path}: {where}: unknown relation type {name!r} (declared in patterns/relation_types.yml: {known})"
+    E309 = "{path}: rule {rule}: example {index} failed: {detail}"
+    E310 = "unknown rule id {rule!r}{detail}"
+    # --- E4xx: models ---------------------------------------------------------------------------
+    E401 = "spaCy model {model!r} cannot be loaded ({detail}); run without --model, or with --model none for rules only"
+    # --- E5xx: outputs and exports ---------------------------------------------------------------
+    E501 = "unknown export format(s): {unknown}; choose from {known} or all"
+    E502 = "{path}: {detail} (not a biomine output folder?)"
+    E503 = "{path}:{line}: {detail}"  # a row of an output file cannot be read back
+    E504 = "{path}: {detail}"  # SQLite database missing or of another schema version
+    E505 = "{path}: another biomine run (pid {pid} on {host}) is writing into this folder; wait for it or use another --out"
+    E506 = "{path}: cannot write output ({detail})"
+    # --- E6xx: gold and evaluation --------------------------------------------------------------
+    E601 = "{path}: gold path not found"
+    E602 = "{path}:{line}: malformed gold annotation ({detail})"
+    E603 = "{path}:{line}: malformed prediction ({detail})"
+    E604 = "{path}: {detail}"  # a gold folder or file of no known format
+    # --- E7xx: curation -------------------------------------------------------------------------
+    E701 = "{path}:{line}: {detail}"  # a curation TSV or decision that cannot be recorded
+    E702 = "{path}: curation database problem ({detail})"
+    # --- E8xx: command-line options -------------------------------------------------------------
+    E801 = "--{option} {value!r}: {detail}"
+
+
+class Warnings:
+    """Problems reported as warnings: the document is processed, but something was cut or cleaned."""
+
+    W101 = "{path}: sentence {sentence}: {detail}"  # relation search bounded (coordination or triple cap)
+    W102 = "{path}: {detail}"  # input cleaned (NUL bytes removed, encoding converted, metadata trimmed)
+    W103 = "{path}: {detail}"  # a duplicate input or id made unique
+
+
+def message(code: str, **fields: Any) -> str:
+    """The filled-in message for a code, prefixed with the code."""
+    table = Warnings if code.startswith("W") else Errors
+    template: str = getattr(table, code)
+    return f"[{code}] {template.format(**fields)}"
+
 
 class BiomineError(Exception):
-    """Base class: ``code`` is stable, the message says what to fix."""
+    """Base of every biomine error: ``code`` is stable, ``fields`` say what and where.
 
-    code = "E000"
+    ``prefixes`` limits the codes a subclass may raise, so one code never
+    stands for problems of two stages.
+    """
 
-    def __init__(self, message: str) -> None:
-        super().__init__(f"[{self.code}] {message}")
+    prefixes: tuple[str, ...] = ("E",)
+
+    def __init__(self, code: str, **fields: Any) -> None:
+        if not code.startswith(self.prefixes):
+            raise TypeError(f"{type(self).__name__} cannot carry code {code}")
+        self.code = code
+        self.fields = fields
+        self.path = str(fields.get("path", ""))
+        super().__init__(message(code, **fields))
 
 
-class ReadError(BiomineError):
-    """An input file could not be read as a document."""
+class InputError(BiomineError):
+    """An input (file, directory, document) cannot be read as a document; the batch goes on."""
 
-    code = "E001"
-    path: str = ""
+    prefixes = ("E1",)
+
+
+ReadError = InputError  # the name earlier versions used
 
 
 class ProcessingError(BiomineError):
     """A document was read but processing it failed; the batch goes on."""
 
-    code = "E005"
+    prefixes = ("E2",)
 
 
-class RuleError(BiomineError):
-    """A rule or dictionary file in patterns/ is invalid."""
+class PatternError(BiomineError):
+    """A file in patterns/ is invalid: biomine refuses to start rather than run with a broken rule."""
 
-    code = "E002"
+    prefixes = ("E3",)
+
+
+RuleError = PatternError
 
 
 class ModelError(BiomineError):
-    """A requested spaCy model is not installed."""
+    """A requested spaCy pipeline cannot be loaded."""
 
-    code = "E003"
-
-
-class InputNotFoundError(BiomineError):
-    """A path, directory or glob given on the command line matched nothing."""
-
-    code = "E004"
+    prefixes = ("E4",)
 
 
-MESSAGES = {
-    "empty": "{path}: file is empty (no text after front matter)",
-    "binary": "{path}: looks like a binary file (NUL bytes), not text",
-    "encoding": "{path}: not valid UTF-8 text ({detail})",
-    "front_matter": "{path}: broken YAML front matter ({detail})",
-    "too_large": "{path}: {size} bytes exceeds the limit of {limit} bytes (use --max-bytes to raise it)",
-    "unsupported": "{path}: unsupported file type '{suffix}' (expected .txt or .md)",
-}
+class OutputError(BiomineError):
+    """An output folder, export or database cannot be written or read back."""
+
+    prefixes = ("E5",)
+
+
+class GoldError(BiomineError):
+    """A gold corpus or a prediction folder given to ``evaluate`` is malformed."""
+
+    prefixes = ("E6",)
+
+
+class CurationError(BiomineError):
+    """A curation file or decision cannot be recorded."""
+
+    prefixes = ("E7",)
+
+
+class OptionError(BiomineError):
+    """A command-line option is invalid; detected before any input is read."""
+
+    prefixes = ("E8",)
+
+
+def all_codes() -> dict[str, str]:
+    """Every code with its template, for documentation and tests."""
+    codes = {k: v for k, v in vars(Errors).items() if k[:1] == "E" and k[1:].isdigit()}
+    codes.update({k: v for k, v in vars(Warnings).items() if k[:1] == "W" and k[1:].isdigit()})
+    return codes

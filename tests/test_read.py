@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.errors import InputNotFoundError, ReadError
+from pipeline.errors import InputError
 from pipeline.readers.text import expand_inputs, iter_documents, read_document
 from pipeline.runner import run
 
@@ -31,7 +31,7 @@ def test_front_matter_in_txt_is_metadata_and_not_body(tmp_path):
 def test_bad_files_raise_errors_naming_the_file(tmp_path, name, data, message):
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(ReadError) as info:
+    with pytest.raises(InputError) as info:
         read_document(path)
     assert name in str(info.value) and message in str(info.value)
 
@@ -39,7 +39,7 @@ def test_bad_files_raise_errors_naming_the_file(tmp_path, name, data, message):
 def test_huge_file_is_refused_with_its_size(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("ASK1 " * 1000)
-    with pytest.raises(ReadError, match="huge.txt.*exceeds"):
+    with pytest.raises(InputError, match="huge.txt.*exceeds"):
         read_document(path, max_bytes=100)
 
 
@@ -49,7 +49,7 @@ def test_expand_inputs_dirs_globs_and_missing(tmp_path):
     (tmp_path / "c.json").write_text("{}")
     assert [p.name for p in expand_inputs([tmp_path])] == ["a.txt", "b.md"]
     assert [p.name for p in expand_inputs([str(tmp_path / "*.md"), tmp_path / "b.md"])] == ["b.md"]
-    with pytest.raises(InputNotFoundError):
+    with pytest.raises(InputError):
         expand_inputs([tmp_path / "nothing*.txt"])
 
 
@@ -87,5 +87,5 @@ def test_iter_documents_yields_errors_instead_of_raising(tmp_path):
     (tmp_path / "ok.txt").write_text("text")
     (tmp_path / "empty.txt").write_text("")
     items = list(iter_documents(sorted(tmp_path.iterdir())))
-    assert isinstance(items[0], ReadError) and items[0].path.endswith("empty.txt")
+    assert isinstance(items[0], InputError) and items[0].path.endswith("empty.txt")
     assert items[1].doc_id == "ok"

@@ -38,32 +38,36 @@ def test_argument_types_refine_the_relation(processor):
 
 def test_pattern_language_anchors_and_lookahead():
     from pipeline.nlp.build import PATTERNS_DIR
-    from pipeline.relations.language import Grammar, compile_pattern
+    from pipeline.relations.grammar import Grammar
+    from pipeline.relations.language import Context, compile_pattern
 
     grammar = Grammar.load(PATTERNS_DIR / "grammar.yml")
-    regex, roles = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", grammar, "test")
+    ctx = Context("test.yml", "test", grammar, grammar.scope(PATTERNS_DIR / "test.yml"))
+    regex, roles, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", ctx)
     assert roles == {"object", "trigger"}
     assert regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
     assert not regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|of 3|PROTEIN|protein ")
-    end, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} $", grammar, "test")
+    end, _, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} $", ctx)
     assert end.search("0|PROTEIN|protein 1|w|phosphorylation ")
     assert not end.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
 
 
 def test_rules_can_switch_off_coordination(tmp_path):
     from pipeline.nlp.build import PATTERNS_DIR
-    from pipeline.relations.language import Grammar, load_rule_file
+    from pipeline.relations.grammar import Grammar
+    from pipeline.relations.loader import load_rule_file
+    from pipeline.relations.types import registry
 
     rule_file = tmp_path / "activation.yml"
     rule_file.write_text(
-        "relation: activation\nrules:\n  - id: t.no_widen\n    description: test\n"
+        "relation: activation\ndescription: test\nrules:\n  - id: t.no_widen\n    description: test\n"
         "    pattern: \"{subject:GENE} activates {object:GENE}\"\n    coordinate: [subject]\n"
         "    examples:\n      - text: x\n        expect: [{subject: A, object: B}]\n")
-    rule = load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), {"activation"})[0]
+    rule = load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), registry())[0]
     assert rule.coordinate == ("subject",)
     rule_file.write_text(rule_file.read_text().replace("[subject]", "[verb]"))
     with pytest.raises(Exception, match="t.no_widen"):
-        load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), {"activation"})
+        load_rule_file(rule_file, Grammar.load(PATTERNS_DIR / "grammar.yml"), registry())
 
 
 def test_less_specific_copies_are_dropped(processor):

@@ -25,7 +25,7 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
         try:
             nlp = spacy.load(model, exclude=["ner"])
         except OSError as exc:
-            raise ModelError(f"spaCy model {model!r} is not installed ({exc}); run without --model") from exc
+            raise ModelError("E401", model=model, detail=str(exc).splitlines()[0]) from exc
     else:
         nlp = spacy.blank("en")
     nlp.tokenizer = biomine_tokenizer(nlp)

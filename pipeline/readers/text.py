@@ -9,7 +9,7 @@ import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.errors import MESSAGES, InputNotFoundError, ReadError
+from pipeline.errors import InputError
 from pipeline.model import Document
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -29,7 +29,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         else:
             matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True) if Path(m).is_file())
             if not matches:
-                raise InputNotFoundError(f"{item}: no such file, directory or matching glob")
+                raise InputError("E101", path=item)
             found.extend(matches)
     seen: set[Path] = set()
     unique = []
@@ -52,9 +52,9 @@ def split_front_matter(raw: str, path: Path) -> tuple[dict, str]:
         post = frontmatter.loads(raw)
     except (yaml.YAMLError, ValueError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReadError(MESSAGES["front_matter"].format(path=path, detail=detail)) from exc
+        raise InputError("E105", path=path, detail=detail) from exc
     if not isinstance(post.metadata, dict):
-        raise ReadError(MESSAGES["front_matter"].format(path=path, detail="front matter is not a mapping"))
+        raise InputError("E105", path=path, detail="front matter is not a mapping")
     body = post.content
     return _plain_metadata(post.metadata), body
 
@@ -73,36 +73,34 @@ def _plain_metadata(meta: dict) -> dict:
 
 
 def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file; raise ReadError naming the file when it is not usable text."""
+    """Read one file; raise InputError naming the file when it is not usable text."""
     path = Path(path)
     if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise ReadError(MESSAGES["unsupported"].format(path=path, suffix=path.suffix))
+        raise InputError("E107", path=path, detail=f"file type {path.suffix!r}", expected=".txt or .md")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ReadError(MESSAGES["too_large"].format(path=path, size=size, limit=max_bytes))
+        raise InputError("E106", path=path, size=size, limit=max_bytes)
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
-        raise ReadError(MESSAGES["binary"].format(path=path))
+        raise InputError("E103", path=path, detail="NUL bytes")
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ReadError(MESSAGES["encoding"].format(path=path, detail=f"byte {exc.start}")) from exc
+        raise InputError("E104", path=path, encoding="UTF-8", detail=f"byte {exc.start}") from exc
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     metadata, body = split_front_matter(raw, path)
     if not body.strip():
-        raise ReadError(MESSAGES["empty"].format(path=path))
+        raise InputError("E102", path=path)
     return Document(doc_id=path.stem, text=body, path=str(path), metadata=metadata)
 
 
-def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | ReadError]:
-    """Yield a Document or the ReadError for each path, so one bad file never stops a batch."""
+def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | InputError]:
+    """Yield a Document or the InputError for each path, so one bad file never stops a batch."""
     for path in paths:
         try:
             yield read_document(path, max_bytes=max_bytes)
-        except ReadError as exc:
+        except InputError as exc:
             exc.path = str(path)
             yield exc
         except OSError as exc:
-            error = ReadError(f"{path}: cannot be read ({exc.strerror or exc})")
-            error.path = str(path)
-            yield error
+            yield InputError("E108", path=path, detail=exc.strerror or str(exc))

@@ -14,95 +14,16 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.model import Entity, Relation, Sentence
+from pipeline.relations.coordination import GENE_KINDS, coordination, parallel_compounds
+from pipeline.relations.coreference import next_topic, resolve_pronoun
 from pipeline.relations.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
-from pipeline.errors import RuleError
-from pipeline.model import RELATION_TYPES, Entity, Relation, Sentence
-from pipeline.relations.language import Grammar, Rule, load_rule_file
+from pipeline.relations.grammar import Grammar
+from pipeline.relations.loader import Rule, load_rules
+from pipeline.relations.modality import Modality
+from pipeline.relations.types import RelationRegistry, registry
 
 _PRONOUN_HINT = re.compile(r"\b(?:it|this|the)\b", re.IGNORECASE)
-COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
-
-
-@dataclass
-class RelationTypes:
-    """Allowed argument types per relation, and refinements by subject type."""
-
-    arguments: dict[str, dict[str, set[str]]]
-    refinements: list[dict]
-
-    @classmethod
-    def load(cls, path: Path) -> "RelationTypes":
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        arguments = {}
-        for rel, spec in (data.get("arguments") or {}).items():
-            if rel not in RELATION_TYPES:
-                raise RuleError(f"{path}: unknown relation {rel!r}")
-            arguments[rel] = {role: set(types) for role, types in spec.items()}
-        return cls(arguments, list(data.get("refine") or []))
-
-    def allows(self, relation: str, subject: Entity | None, obj: Entity) -> bool:
-        spec = self.arguments.get(relation, {})
-        if "object" in spec and obj.type not in spec["object"]:
-            return False
-        if subject is not None and "subject" in spec and subject.type not in spec["subject"]:
-            return False
-        return True
-
-    def refine(self, relation: str, subject: Entity | None, obj: Entity) -> str:
-        """A more specific relation chosen by argument types (data in relation_types.yml)."""
-        for item in self.refinements:
-            if item["relation"] != relation:
-                continue
-            if "subject" in item and (subject is None or subject.type not in item["subject"]):
-                continue
-            if "object" in item and obj.type not in item["object"]:
-                continue
-            return item["to"]
-        return relation
-
-
-@dataclass
-class Modality:
-    """Cue lists for negation and hedging (patterns/modality.yml)."""
-
-    negation: set[str]
-    negation_phrases: list[tuple[str, ...]]
-    hedge_local: set[str]
-    hedge_sentence: set[str]
-    window: int
-    pseudo: list[tuple[str, ...]]  # phrases containing a cue that negate nothing ("but not", "not only")
-    initial: set[str]  # cues that negate the whole sentence when they open it ("None of the variants ...")
-
-    @classmethod
-    def load(cls, path: Path) -> "Modality":
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        neg = [str(c).lower() for c in data["negation"]["cues"]]
-        return cls(
-            negation={c for c in neg if " " not in c},
-            negation_phrases=[tuple(c.split()) for c in neg if " " in c],
-            hedge_local={str(c).lower() for c in data["hedging"]["local_cues"]},
-            hedge_sentence={str(c).lower() for c in data["hedging"]["sentence_cues"]},
-            window=int(data.get("window", 4)),
-            pseudo=[tuple(str(p).lower().split()) for p in data["negation"].get("pseudo_cues", [])],
-            initial={str(c).lower() for c in data["negation"].get("sentence_initial_cues", [])},
-        )
-
-    def flags(self, elements: list[Element], first: int, last: int, trigger: int | None) -> tuple[bool, bool]:
-        """(negated, hedged) for a match spanning elements first..last."""
-        lo = max(0, first - self.window)
-        words = _without_phrases([el.lower for el in elements[lo:last + 1] if el.kind == WORD_KIND], self.pseudo)
-        negated = any(_cue(w, self.negation) for w in words)
-        opening = next((el.lower for el in elements if el.kind == WORD_KIND), "")
-        negated = negated or (opening in self.initial and first > 0)
-        if not negated:
-            for phrase in self.negation_phrases:
-                n = len(phrase)
-                if any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1)):
-                    negated = True
-                    break
-        before = [el.lower for el in elements[:last + 1] if el.kind == WORD_KIND]
-        hedged = any(_cue(w, self.hedge_local) for w in words) or any(_cue(w, self.hedge_sentence) for w in before)
-        return negated, hedged
 
 
 def drop_subsumed(relations: list[Relation]) -> list[Relation]:
@@ -141,25 +62,10 @@ def excluded_by_not(elements: list[Element], entity: Entity | None) -> bool:
     return False
 
 
-def _without_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
-    """Blank out pseudo-cue phrases so "PLD1 but not PLD2 is activated" does not negate PLD1."""
-    out = list(words)
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(out) - n + 1):
-            if tuple(out[i:i + n]) == phrase:
-                out[i:i + n] = [""] * n
-    return out
-
-
-def _cue(word: str, cues: set[str]) -> bool:
-    if word in cues:
-        return True
-    return any(c.endswith("*") and word.startswith(c[:-1]) for c in cues)
-
-
 class RelationExtractor:
-    def __init__(self, rules: list[Rule], grammar: Grammar, types: RelationTypes, modality: Modality) -> None:
+    """Runs every rule over every sentence that could hold a relation."""
+
+    def __init__(self, rules: list[Rule], grammar: Grammar, types: RelationRegistry, modality: Modality) -> None:
         self.rules = rules
         self.grammar = grammar
         self.types = types
@@ -182,17 +88,9 @@ class RelationExtractor:
     @classmethod
     def from_directory(cls, patterns_dir: Path) -> "RelationExtractor":
         grammar = Grammar.load(patterns_dir / "grammar.yml")
-        types = RelationTypes.load(patterns_dir / "relation_types.yml")
+        types = registry(patterns_dir)
         modality = Modality.load(patterns_dir / "modality.yml")
-        rules: list[Rule] = []
-        ids: set[str] = set()
-        for path in sorted((patterns_dir / "relations").glob("*.yml")):
-            for rule in load_rule_file(path, grammar, set(RELATION_TYPES)):
-                if rule.id in ids:
-                    raise RuleError(f"{path}: rule {rule.id}: id already used in another file")
-                ids.add(rule.id)
-                rules.append(rule)
-        return cls(rules, grammar, types, modality)
+        return cls(load_rules(patterns_dir, grammar, types), grammar, types, modality)
 
     def _candidates(self, words: set[str], rules: list[Rule]) -> list[Rule]:
         """Rules whose trigger could occur among these words, in rule order."""
@@ -266,17 +164,18 @@ class RelationExtractor:
         else:
             sites = [elements[idx["site"]].entity]
         trigger = elements[idx["trigger"]] if "trigger" in idx else None
-        negated, hedged = self.modality.flags(elements, first, last, idx.get("trigger"))
+        negated, hedged = self.modality.flags(elements, first, last)
         out = []
         for obj in objects:
             for subj in subjects or [None]:
                 if subj is not None and (subj.start, subj.end) == (obj.start, obj.end):
                     continue
-                if subj is not None and rule.relation == "binding" and subj.start > obj.start:
-                    subj, obj_ = obj, subj
+                kind = self.types[rule.relation]
+                if subj is not None and kind.symmetric and subj.start > obj.start:
+                    subj, obj_ = obj, subj  # symmetric: the first-mentioned partner is the subject
                 else:
                     obj_ = obj
-                if subj is not None and subj.id and subj.id == obj_.id and rule.relation != "binding":
+                if subj is not None and subj.id and subj.id == obj_.id and not kind.self_pairs:
                     continue  # "ASK1 ... ASK1": the same protein on both sides is a misreading
                 relation = self.types.refine(rule.relation, subj, obj_)
                 if not self.types.allows(relation, subj, obj_):
@@ -311,86 +210,6 @@ class RelationExtractor:
 
 def _may_hold_relation(entities: list[Entity], text: str) -> bool:
     """Every relation needs a gene or a pronoun standing for one; skip sentences with neither."""
-    if any(e.type in ("PROTEIN", "FAMILY") for e in entities):
+    if any(e.type in GENE_KINDS for e in entities):
         return True
     return bool(_PRONOUN_HINT.search(text))
-
-
-def coordination(elements: list[Element], index: int) -> list[int]:
-    """Indices of the entities coordinated with element ``index`` ("A, B and C", "A/B")."""
-    kind_group = _kind_group(elements[index].kind)
-    members = [index]
-    for step in (-1, 1):
-        i = index
-        while True:
-            j = i + step
-            connectors = []
-            while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:
-                connectors.append(elements[j].lower)
-                j += step
-            loose = any(c != "/" for c in connectors)
-            if loose and (_hyphen_linked(elements, i) or (0 <= j < len(elements) and _hyphen_linked(elements, j))):
-                break  # "MKK3/MKK6-p38 and MKK4/MKK7-JNK": two pathways, not one list
-            if connectors and 0 <= j < len(elements) and _kind_group(elements[j].kind) == kind_group:
-                members.append(j)
-                i = j
-            else:
-                break
-    return sorted(members)
-
-
-def parallel_compounds(elements: list[Element], members: list[int]) -> list[int]:
-    """First members of hyphen compounds coordinated with the one ``members`` start.
-
-    In "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK pathways" the verb reaches
-    MKK3/MKK6 and, through the parallel compound, MKK4/MKK7.
-    """
-    found: list[int] = []
-    last = max(members)
-    kind_group = _kind_group(elements[last].kind)
-    while (last + 4 < len(elements) and elements[last + 1].text == "-" and elements[last + 2].entity is not None
-           and elements[last + 3].lower in ("and", ",", "or")):
-        nxt = last + 4
-        if elements[nxt].entity is None or _kind_group(elements[nxt].kind) != kind_group:
-            break
-        group = coordination(elements, nxt)
-        found.extend(group)
-        last = max(group)
-    return found
-
-
-def _hyphen_linked(elements: list[Element], i: int) -> bool:
-    """True when element i is joined to another entity by a hyphen ("MKK6-p38")."""
-    for step in (-1, 1):
-        dash, other = i + step, i + 2 * step
-        if 0 <= other < len(elements) and elements[dash].text == "-" and elements[other].entity is not None:
-            return True
-    return False
-
-
-def _kind_group(kind: str) -> str:
-    return "GENE" if kind in ("PROTEIN", "FAMILY") else kind
-
-
-def resolve_pronoun(elements: list[Element], index: int, topic: Entity | None) -> Entity | None:
-    """The entity a pronoun refers to: a gene earlier in the sentence, else the running topic."""
-    for el in reversed(elements[:index]):
-        if el.entity is not None and el.kind in ("PROTEIN", "FAMILY"):
-            return el.entity
-    return topic
-
-
-def next_topic(elements: list[Element], topic: Entity | None) -> Entity | None:
-    """The gene a following "It ..." sentence is about.
-
-    A sentence that itself opens with a pronoun keeps the topic ("ASK1 is a MAP3K.
-    It activates JNK. It is involved in cancer." is about ASK1 throughout);
-    otherwise the first gene of the sentence becomes the topic.
-    """
-    for el in elements[:6]:
-        if el.kind == PRONOUN_KIND:
-            return topic
-        if el.entity is not None:
-            break
-    first_gene = next((el.entity for el in elements if el.kind in ("PROTEIN", "FAMILY")), None)
-    return first_gene or topic

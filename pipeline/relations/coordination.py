@@ -1,0 +1,68 @@
+"""Coordination: the entities listed with an argument ("JNK and p38", "MKK3/MKK6").
+
+A rule captures one element per role; the extractor widens it to the list it
+belongs to, so "ASK1 activates JNK and p38" gives two triples. Parallel hyphen
+compounds ("MKK3/MKK6-p38 and MKK4/MKK7-JNK") are two pathways, not one list.
+"""
+from __future__ import annotations
+
+from pipeline.relations.elements import WORD_KIND, Element
+
+COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
+GENE_KINDS = ("PROTEIN", "FAMILY")
+
+
+def coordination(elements: list[Element], index: int) -> list[int]:
+    """Indices of the entities coordinated with element ``index`` ("A, B and C", "A/B")."""
+    kind_group = _kind_group(elements[index].kind)
+    members = [index]
+    for step in (-1, 1):
+        i = index
+        while True:
+            j = i + step
+            connectors = []
+            while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:
+                connectors.append(elements[j].lower)
+                j += step
+            loose = any(c != "/" for c in connectors)
+            if loose and (_hyphen_linked(elements, i) or (0 <= j < len(elements) and _hyphen_linked(elements, j))):
+                break  # "MKK3/MKK6-p38 and MKK4/MKK7-JNK": two pathways, not one list
+            if connectors and 0 <= j < len(elements) and _kind_group(elements[j].kind) == kind_group:
+                members.append(j)
+                i = j
+            else:
+                break
+    return sorted(members)
+
+
+def parallel_compounds(elements: list[Element], members: list[int]) -> list[int]:
+    """First members of hyphen compounds coordinated with the one ``members`` start.
+
+    In "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK pathways" the verb reaches
+    MKK3/MKK6 and, through the parallel compound, MKK4/MKK7.
+    """
+    found: list[int] = []
+    last = max(members)
+    kind_group = _kind_group(elements[last].kind)
+    while (last + 4 < len(elements) and elements[last + 1].text == "-" and elements[last + 2].entity is not None
+           and elements[last + 3].lower in ("and", ",", "or")):
+        nxt = last + 4
+        if elements[nxt].entity is None or _kind_group(elements[nxt].kind) != kind_group:
+            break
+        group = coordination(elements, nxt)
+        found.extend(group)
+        last = max(group)
+    return found
+
+
+def _hyphen_linked(elements: list[Element], i: int) -> bool:
+    """True when element i is joined to another entity by a hyphen ("MKK6-p38")."""
+    for step in (-1, 1):
+        dash, other = i + step, i + 2 * step
+        if 0 <= other < len(elements) and elements[dash].text == "-" and elements[other].entity is not None:
+            return True
+    return False
+
+
+def _kind_group(kind: str) -> str:
+    return "GENE" if kind in GENE_KINDS else kind

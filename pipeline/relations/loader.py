@@ -1,0 +1,149 @@
+"""Rule files as data: ``patterns/relations/<relation>.yml`` validated and compiled.
+
+Keys are closed (pydantic models with ``extra="forbid"``): a misspelt key is an
+error naming the file and the key, not a rule silently ignored. Every rule needs
+a description and at least one example whose expected triple is stated;
+``tests/test_rule_examples.py`` and ``biomine rules check`` run every example.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.errors import PatternError
+from pipeline.relations.grammar import Grammar
+from pipeline.relations.language import Context, compile_pattern, trigger_words
+from pipeline.relations.types import RelationRegistry
+from pipeline.resources import load_yaml, validate
+
+Role = Literal["subject", "object", "site"]
+
+
+class Expect(BaseModel):
+    """One triple an example must produce (argument texts as written in the example)."""
+
+    model_config = ConfigDict(extra="forbid")
+    object: str
+    subject: str | None = None
+    site: str | None = None
+    negated: bool | None = None
+    hedged: bool | None = None
+    relation: str | None = None
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    expect: list[Expect] = Field(default_factory=list)
+    note: str | None = None
+    xfail: str | bool | None = None  # a known miss, kept visible: the reason
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    description: str
+    pattern: str
+    examples: list[Example]
+    relation: str | None = None
+    swap: bool = False
+    coordinate: list[Role] = Field(default_factory=lambda: ["subject", "object", "site"])
+
+    @field_validator("examples")
+    @classmethod
+    def _one_positive(cls, examples: list[Example]) -> list[Example]:
+        if not any(ex.expect for ex in examples):
+            raise ValueError("needs at least one example with an expected triple")
+        return examples
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    relation: str
+    description: str
+    macros_from: list[str] = Field(default_factory=list)
+    macros: dict[str, str] = Field(default_factory=dict)
+    rules: list[RuleSpec]
+
+
+@dataclass
+class Rule:
+    """A compiled rule; ``source`` is the file it came from."""
+
+    id: str
+    relation: str
+    description: str
+    pattern: str
+    regex: re.Pattern
+    roles: set[str]
+    examples: list[dict] = field(default_factory=list)
+    swap: bool = False  # subject and object are captured in reverse order of the triple
+    source: str = ""
+    triggers: tuple[frozenset[str], tuple[str, ...]] | None = None  # None: no cheap pre-check
+    coordinate: tuple[str, ...] = ("subject", "object", "site")  # roles widened to their coordination
+    expanded: str = ""  # the pattern after macros and lemmas, for ``biomine rules explain``
+
+    def may_match(self, words: set[str]) -> bool:
+        """False when the sentence lacks every word the trigger could be."""
+        if self.triggers is None:
+            return True
+        exact, prefixes = self.triggers
+        if not exact.isdisjoint(words):
+            return True
+        return bool(prefixes) and any(w.startswith(prefixes) for w in words)
+
+
+def _example_dict(ex: Example) -> dict:
+    row: dict = {"text": ex.text, "expect": [e.model_dump(exclude_none=True) for e in ex.expect]}
+    if ex.note:
+        row["note"] = ex.note
+    if ex.xfail:
+        row["xfail"] = ex.xfail
+    return row
+
+
+def load_rule_file(path: Path, grammar: Grammar, types: RelationRegistry) -> list[Rule]:
+    """Load, validate and compile one rule file; unused file macros are errors too (dead rules text)."""
+    spec = validate(RuleFile, load_yaml(path), path)
+    types.check(spec.relation, "relation", path)
+    scope = grammar.scope(path, spec.macros, spec.macros_from)
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, item in enumerate(spec.rules):
+        if item.id in seen:
+            raise PatternError("E306", path=path, rule=item.id, detail="twice in this file")
+        seen.add(item.id)
+        relation = item.relation or spec.relation
+        types.check(relation, f"rules.{index}.relation", path)
+        for ex_index, ex in enumerate(item.examples):
+            for exp in ex.expect:
+                if exp.relation:
+                    types.check(exp.relation, f"rules.{index}.examples.{ex_index}.expect.relation", path)
+        ctx = Context(path, item.id, grammar, scope)
+        regex, roles, expanded = compile_pattern(item.pattern, ctx)
+        if "object" not in roles:
+            raise ctx.error("pattern must capture an object")
+        rules.append(Rule(item.id, relation, item.description, item.pattern, regex, roles,
+                          [_example_dict(ex) for ex in item.examples], item.swap, str(path),
+                          trigger_words(expanded, grammar), tuple(item.coordinate), expanded))
+    unused = sorted(set(spec.macros) - scope.used)
+    if unused:
+        raise PatternError("E302", path=path, where=f"macros.{unused[0]}", detail="defined but never used")
+    return rules
+
+
+def load_rules(directory: Path, grammar: Grammar, types: RelationRegistry) -> list[Rule]:
+    """Every rule of ``directory/relations/*.yml``; rule ids are unique across files."""
+    rules: list[Rule] = []
+    origin: dict[str, str] = {}
+    for path in sorted((directory / "relations").glob("*.yml")):
+        for rule in load_rule_file(path, grammar, types):
+            if rule.id in origin:
+                raise PatternError("E306", path=path, rule=rule.id, detail=f"also in {origin[rule.id]}")
+            origin[rule.id] = str(path)
+            rules.append(rule)
+    return rules
