@@ -50,7 +50,6 @@ class Errors:
     # --- E4xx: models ---------------------------------------------------------------------------
     E401 = "spaCy model {model!r} cannot be loaded ({detail}); run without --model, or with --model none for rules only"
     # --- E5xx: outputs and exports ---------------------------------------------------------------
-    E501 = "unknown export format(s): {unknown}; choose from {known} or all"
     E502 = "{path}: {detail} (not a biomine output folder?)"
     E503 = "{path}:{line}: {detail}"  # a row of an output file cannot be read back
     E504 = "{path}: {detail}"  # SQLite database missing or of another schema version
@@ -62,10 +61,12 @@ class Errors:
     E603 = "{path}:{line}: malformed prediction ({detail})"
     E604 = "{path}: {detail}"  # a gold folder or file of no known format
     # --- E7xx: curation -------------------------------------------------------------------------
-    E701 = "{path}:{line}: {detail}"  # a curation TSV or decision that cannot be recorded
+    E701 = "{path}:{line}: {detail}"  # a row of a curation TSV, or its decision, that cannot be recorded
     E702 = "{path}: curation database problem ({detail})"
+    E703 = "{path}: {detail}"  # a curation file that cannot be used at all (missing, empty)
     # --- E8xx: command-line options -------------------------------------------------------------
     E801 = "--{option} {value!r}: {detail}"
+    E802 = "unknown export format(s): {unknown}; choose from {known} or all"
 
 
 class Warnings:

@@ -11,18 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = ("PROTEIN", "FAMILY", "SITE", "STRESS", "DRUG", "DISEASE", "CELL_LINE")
+GENE_TYPES = ("PROTEIN", "FAMILY")  # the grammar class GENE of patterns/grammar.yml
 
-RELATION_TYPES = (
-    "phosphorylation",
-    "autophosphorylation",
-    "dephosphorylation",
-    "activation",
-    "inhibition",
-    "binding",
-    "association",
-    "drug_inhibits_target",
-    "stress_activates_target",
-)
+# Relation types are data: patterns/relation_types.yml, read by pipeline.relations.types.registry().
 
 
 @dataclass
@@ -107,7 +98,7 @@ class Entity:
     def to_dict(self, doc_id: str) -> dict[str, Any]:
         row: dict[str, Any] = {"doc_id": doc_id, **self.ref(), "sentence": self.sentence, "rule": self.rule}
         row["xrefs"] = self.xrefs
-        if self.type in ("PROTEIN", "FAMILY"):
+        if self.type in GENE_TYPES:
             row["kinase"] = self.kinase
         if self.type == "SITE":
             row["residue"] = self.residue
@@ -200,3 +191,4 @@ class ProcessedDocument:
     sentences: list[Sentence]
     entities: list[Entity]
     relations: list[Relation]
+    spacy_doc: Any = field(default=None, repr=False, compare=False)  # the parsed Doc; never written out

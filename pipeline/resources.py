@@ -61,7 +61,9 @@ def validate(model: type[M], data: Any, path: Path) -> M:
     try:
         return model.model_validate(data if data is not None else {})  # type: ignore[attr-defined]
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # a misspelt key also makes the real key "missing": name the misspelling first
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         where = _location(data, first["loc"])
         detail = first["msg"]
         if first["type"] == "extra_forbidden":

@@ -41,7 +41,9 @@ class Processor:
 
         self.nlp = build_nlp(patterns_dir or PATTERNS_DIR, model=model)
 
-    def process(self, document: Document, given: list[Entity] | None = None) -> ProcessedDocument:
+    def process(self, document: Document, given: list[Entity] | None = None,
+                keep_doc: bool = False) -> ProcessedDocument:
+        """One document through every component; ``keep_doc`` keeps the spaCy Doc (for rule tools)."""
         from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY
 
         doc = self.nlp.make_doc(document.text)
@@ -52,7 +54,7 @@ class Processor:
         for _name, component in self.nlp.pipeline:
             doc = component(doc)
         return ProcessedDocument(document, doc._.biomine_sentences or [], doc._.biomine_entities or [],
-                                 doc._.biomine_relations or [])
+                                 doc._.biomine_relations or [], spacy_doc=doc if keep_doc else None)
 
 
 def run(

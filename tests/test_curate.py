@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.curation.decisions import (
-    COLUMNS, CurationError, curate_export, curate_import, curated_export, rejected_triples,
-)
-from pipeline.writers import curate_export_command, curate_import_command
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.curation.decisions import COLUMNS, curate_export, curate_import, curated_export, rejected_triples
+from pipeline.errors import CurationError, OutputError
 from pipeline.writers.keys import triple_key
 from pipeline.writers.load import load_output_dir
 from pipeline.writers.sqlite import write_sqlite
@@ -142,23 +143,30 @@ def test_malformed_files(db, tmp_path):
     tsv.write_text("\n".join(text) + "\n")
     with pytest.raises(CurationError, match=r"bad.tsv:2: .*stray tab"):
         curate_import(tsv, db)
-    with pytest.raises(CurationError, match="database not found"):
+    with pytest.raises(OutputError, match="database not found"):
         curate_import(tmp_path / "r.tsv", tmp_path / "missing.sqlite")
     assert not (tmp_path / "missing.sqlite").exists()
     assert _curation(db) == []
 
 
-def test_commands(db, tmp_path, capsys):
-    assert curate_export_command(db, tmp_path / "c.tsv") == 0
-    assert curate_export_command(FIXTURE, tmp_path / "d.tsv") == 0
+def test_commands(db, tmp_path):
+    runner = CliRunner()
+
+    def cli(*args: object):
+        return runner.invoke(app, [str(a) for a in args])
+
+    assert cli("curate", "export", db, "--out", tmp_path / "c.tsv").exit_code == 0
+    assert cli("curate", "export", FIXTURE, "--out", tmp_path / "d.tsv").exit_code == 0
     rows = _read(tmp_path / "c.tsv")
     rows[0]["decision"] = "reject"
     _write(tmp_path / "c.tsv", rows)
-    assert curate_import_command(tmp_path / "c.tsv", db) == 0
-    assert "reject: 1" in capsys.readouterr().out
+    result = cli("curate", "import", tmp_path / "c.tsv", "--db", db)
+    assert result.exit_code == 0 and "reject: 1" in result.output
     rows[0]["decision"] = "nope"
     _write(tmp_path / "c.tsv", rows)
-    assert curate_import_command(tmp_path / "c.tsv", db) == 1
-    assert "invalid decision 'nope'" in capsys.readouterr().err
-    assert curate_export_command(tmp_path / "missing", tmp_path / "e.tsv") == 1
+    result = cli("curate", "import", tmp_path / "c.tsv", "--db", db)
+    assert result.exit_code == 1 and "[E701]" in result.output and "invalid decision 'nope'" in result.output
+    assert "Traceback" not in result.output
+    result = cli("curate", "export", tmp_path / "missing", "--out", tmp_path / "e.tsv")
+    assert result.exit_code == 1 and "[E502]" in result.output
     assert not (tmp_path / "e.tsv").exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.writers.brat import EVENT_TYPES, REL_SUFFIX, parse_ann, write_brat
+from pipeline.writers.brat import REL_SUFFIX, event_types, parse_ann, write_brat
 from pipeline.writers.load import load_output_dir
 from pipeline.model import ENTITY_TYPES, Relation
 
@@ -69,7 +69,7 @@ def _expected(rel: Relation) -> tuple:
 
 
 def test_round_trip(docs, out):
-    type_of = {v: k for k, v in EVENT_TYPES.items()}
+    type_of = {v: k for k, v in event_types().items()}
     for pd in docs:
         text = pd.document.text
         ann = parse_ann((out / f"{pd.document.doc_id}.ann").read_text(encoding="utf-8"))

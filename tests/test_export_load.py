@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.writers.atomic import atomic_write_bytes, atomic_write_text
-from pipeline.writers.load import ExportInputError, load_output_dir
+from pipeline.errors import OutputError
+from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
 
@@ -57,13 +58,13 @@ def test_sentences_list_in_documents_rows_is_used(copy: Path):
 
 
 def test_missing_folder(tmp_path: Path):
-    with pytest.raises(ExportInputError, match="output folder not found"):
+    with pytest.raises(OutputError, match="output folder not found"):
         load_output_dir(tmp_path / "nope")
 
 
 def test_missing_file(copy: Path):
     (copy / "relations.jsonl").unlink()
-    with pytest.raises(ExportInputError, match="missing relations.jsonl"):
+    with pytest.raises(OutputError, match="missing relations.jsonl"):
         load_output_dir(copy)
 
 
@@ -72,10 +73,10 @@ def test_malformed_json_line_names_file_and_line(copy: Path):
     lines = path.read_text().splitlines()
     lines[4] = lines[4][:-5]
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(ExportInputError) as err:
+    with pytest.raises(OutputError) as err:
         load_output_dir(copy)
     assert f"{path}:5: malformed JSON" in str(err.value)
-    assert isinstance(err.value, ValueError)
+    assert err.value.code == "E503"
 
 
 def test_missing_field_and_unknown_doc(copy: Path):
@@ -83,11 +84,11 @@ def test_missing_field_and_unknown_doc(copy: Path):
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     del rows[2]["object"]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(ExportInputError, match=r"relations.jsonl:3: missing field 'object'"):
+    with pytest.raises(OutputError, match=r"relations.jsonl:3: missing field 'object'"):
         load_output_dir(copy)
     rows[2] = {**rows[1], "doc_id": "ghost"}
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(ExportInputError, match=r"relations.jsonl:3: .*'ghost' is not in documents.jsonl"):
+    with pytest.raises(OutputError, match=r"relations.jsonl:3: .*'ghost' is not in documents.jsonl"):
         load_output_dir(copy)
 
 
@@ -96,7 +97,7 @@ def test_offsets_must_match_text(copy: Path):
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     rows[0]["start"] += 1
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with pytest.raises(ExportInputError, match=r"entities.jsonl:1: .*does not match"):
+    with pytest.raises(OutputError, match=r"entities.jsonl:1: .*does not match"):
         load_output_dir(copy)
     assert load_output_dir(copy, strict=False)  # lenient mode still loads
 

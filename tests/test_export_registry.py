@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.writers as ex
+from pipeline.errors import OptionError
 from pipeline.writers.load import load_output_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_output"
@@ -19,7 +20,7 @@ def test_registry_is_lazy():
     assert ex.resolve_formats([]) == list(ex.CHEAP_FORMATS)
     assert ex.resolve_formats(["all"]) == list(ex.FORMATS)
     assert ex.resolve_formats(["html,brat", "html"]) == ["html", "brat"]
-    with pytest.raises(ValueError, match="unknown export format"):
+    with pytest.raises(OptionError, match="E802.*unknown export format"):
         ex.resolve_formats(["pdf"])
 
 
@@ -33,29 +34,38 @@ def test_export_all(tmp_path):
     assert not leftovers
 
 
-def test_export_command(tmp_path, capsys):
+def _cli(*args: object):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_export_command(tmp_path):
     src = tmp_path / "run"
     shutil.copytree(FIXTURE, src)
-    assert ex.export_command(src, None, ["html", "indra"], None) == 0
+    assert _cli("export", src, "-f", "html", "-f", "indra").exit_code == 0
     assert (src / "review.html").is_file() and (src / "indra" / "statements.json").is_file()
     db = tmp_path / "elsewhere" / "x.db"
-    assert ex.export_command(src, tmp_path / "o", [], db) == 0
+    result = _cli("export", src, "--out", tmp_path / "o", "--db", db)
+    assert result.exit_code == 0
     assert db.is_file() and (tmp_path / "o" / "brat").is_dir() and not (tmp_path / "o" / "biomine.sqlite").exists()
-    out = capsys.readouterr().out
-    assert "sqlite: 1 file(s)" in out
+    assert "sqlite: 1 file(s)" in result.output
 
 
-def test_bad_input_writes_nothing(tmp_path, capsys):
+def test_bad_input_writes_nothing(tmp_path):
     src = tmp_path / "run"
     shutil.copytree(FIXTURE, src)
     with (src / "relations.jsonl").open("a") as fh:
         fh.write("{not json\n")
     out = tmp_path / "out"
-    assert ex.export_command(src, out, ["all"], None) == 1
-    assert "relations.jsonl:16: malformed JSON" in capsys.readouterr().err
+    result = _cli("export", src, "--out", out, "-f", "all")
+    assert result.exit_code == 1 and "[E503]" in result.output and "relations.jsonl:16: malformed JSON" in result.output
     assert not out.exists()
-    assert ex.export_command(tmp_path / "missing", out, [], None) == 1
-    assert ex.export_command(src, out, ["pdf"], None) == 2
+    assert _cli("export", tmp_path / "missing", "--out", out).exit_code == 1
+    result = _cli("export", src, "--out", out, "-f", "pdf")
+    assert result.exit_code == 2 and "[E802]" in result.output
     assert not out.exists()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import OutputError
 from pipeline.writers.load import load_output_dir
 from pipeline.writers.sqlite import write_sqlite
 
@@ -121,5 +122,5 @@ def test_refuses_other_schema_version(tmp_path, docs):
     path = tmp_path / "x.db"
     with sqlite3.connect(path) as con:
         con.execute("PRAGMA user_version = 99")
-    with pytest.raises(ValueError, match="schema version 99"):
+    with pytest.raises(OutputError, match="E504.*schema version 99"):
         write_sqlite(docs, path)

@@ -27,7 +27,9 @@ from typing import Any, Iterable
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import site_label, triple_key
 from pipeline.writers.sqlite import connect
-from pipeline.model import RELATION_TYPES, ProcessedDocument
+from pipeline.errors import CurationError
+from pipeline.model import ProcessedDocument
+from pipeline.relations.types import registry
 
 DECISIONS = ("accept", "reject", "correct")
 CORRECTED = ("corrected_relation", "corrected_subject_id", "corrected_object_id", "corrected_site")
@@ -40,8 +42,11 @@ _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
 _SITE = re.compile(r"^[A-Z]\d*$|^[A-Z][a-z]{2}\d*$")
 
 
-class CurationError(ValueError):
-    """A malformed curation TSV or an invalid decision (message names file and row)."""
+def _problem(path: Path, line: int | None, detail: str) -> CurationError:
+    """A curation file (E703) or one of its rows (E701, with the line) that cannot be recorded."""
+    if line is None:
+        return CurationError("E703", path=path, detail=detail)
+    return CurationError("E701", path=path, line=line, detail=detail)
 
 
 def _clean(value: Any) -> str:
@@ -112,20 +117,20 @@ def curate_export(source: list[ProcessedDocument] | Path | str, out_tsv: Path | 
 def _read_decisions(tsv: Path) -> list[dict[str, Any]]:
     """Validate the whole file first; raise CurationError naming file and line on the first problem."""
     if not tsv.is_file():
-        raise CurationError(f"{tsv}: curation file not found")
+        raise _problem(tsv, None, "curation file not found")
     try:
         text = tsv.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CurationError(f"{tsv}: not UTF-8 text ({exc})") from None
+        raise _problem(tsv, tsv.read_bytes()[:exc.start].count(b"\n") + 1, f"not UTF-8 text ({exc.reason})") from None
     reader = csv.reader(io.StringIO(text), delimiter="\t")
     try:
         header = next(reader)
     except StopIteration:
-        raise CurationError(f"{tsv}: empty file, expected a header row") from None
+        raise _problem(tsv, None, "empty file, expected a header row") from None
     header = [h.strip() for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise CurationError(f"{tsv}:1: header lacks column(s) {', '.join(missing)} (is this a biomine curation TSV?)")
+        raise _problem(tsv, 1, f"header lacks column(s) {', '.join(missing)} (is this a biomine curation TSV?)")
     out: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for cells in reader:
@@ -133,34 +138,33 @@ def _read_decisions(tsv: Path) -> list[dict[str, Any]]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            raise CurationError(f"{tsv}:{line}: {len(cells)} cells but the header has {len(header)} columns (stray tab?)")
+            raise _problem(tsv, line, f"{len(cells)} cells but the header has {len(header)} columns (stray tab?)")
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         decision = row["decision"].lower()
         if not decision:
             continue
-        where = f"{tsv}:{line}"
         if decision not in DECISIONS:
-            raise CurationError(f"{where}: invalid decision {row['decision']!r}; use one of {', '.join(DECISIONS)} or leave empty")
+            raise _problem(tsv, line, f"invalid decision {row['decision']!r}; use one of {', '.join(DECISIONS)} or leave empty")
         key = row["triple_key"]
         if not re.fullmatch(r"[0-9a-f]{16}", key):
-            raise CurationError(f"{where}: invalid triple_key {key!r} (16 hex characters expected)")
+            raise _problem(tsv, line, f"invalid triple_key {key!r} (16 hex characters expected)")
         if key in seen:
-            raise CurationError(f"{where}: triple_key {key} already decided on line {seen[key]}")
+            raise _problem(tsv, line, f"triple_key {key} already decided on line {seen[key]}")
         seen[key] = line
         corrected = {c: row.get(c, "") or None for c in CORRECTED}
         if decision == "correct":
             if not any(corrected.values()):
-                raise CurationError(f"{where}: decision 'correct' needs a value in one of {', '.join(CORRECTED)}")
+                raise _problem(tsv, line, f"decision 'correct' needs a value in one of {', '.join(CORRECTED)}")
             rel = corrected["corrected_relation"]
-            if rel and rel not in RELATION_TYPES:
-                raise CurationError(f"{where}: corrected_relation {rel!r} is not one of {', '.join(RELATION_TYPES)}")
+            if rel and rel not in registry():
+                raise _problem(tsv, line, f"corrected_relation {rel!r} is not one of {', '.join(registry().names)}")
             for col in ("corrected_subject_id", "corrected_object_id"):
                 if corrected[col] and not _CURIE.match(corrected[col]):
-                    raise CurationError(f"{where}: {col} {corrected[col]!r} is not a CURIE like HGNC:6857")
+                    raise _problem(tsv, line, f"{col} {corrected[col]!r} is not a CURIE like HGNC:6857")
             if corrected["corrected_site"] and not _SITE.match(corrected["corrected_site"]):
-                raise CurationError(f"{where}: corrected_site {corrected['corrected_site']!r} should look like S83 or Ser83")
+                raise _problem(tsv, line, f"corrected_site {corrected['corrected_site']!r} should look like S83 or Ser83")
         elif any(corrected.values()):
-            raise CurationError(f"{where}: corrected_* values given but decision is {decision!r} (use 'correct')")
+            raise _problem(tsv, line, f"corrected_* values given but decision is {decision!r} (use 'correct')")
         out.append({"triple_key": key, "decision": decision, **corrected, "comment": row.get("comment") or None,
                     **{c: row.get(c) or None for c in ("doc_id", "relation", "subject", "subject_id", "object",
                                                         "object_id", "site", "sentence")}})
@@ -195,10 +199,7 @@ def curate_import(tsv: Path | str, db_path: Path | str) -> dict[str, int]:
     rows = _read_decisions(tsv)
     counts = {d: 0 for d in DECISIONS} | {"unmatched": 0}
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    try:
-        con = connect(db_path, create=False)
-    except FileNotFoundError as exc:
-        raise CurationError(str(exc)) from None
+    con = connect(db_path, create=False)
     with closing(con):
         with con:
             for row in rows:

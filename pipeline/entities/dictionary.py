@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import RuleError
+from pipeline.errors import PatternError
 
 COLUMNS = ("term", "id", "name", "type", "flags", "xrefs")
 FLAG_RANK = {"curated": 0, "symbol": 1, "synonym": 2, "alias": 3, "fullname": 3, "previous": 4}
@@ -56,12 +56,12 @@ def read_rows(path: Path) -> Iterator[dict[str, str]]:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or tuple(header) != COLUMNS:
-            raise RuleError(f"{path}: dictionary header must be {list(COLUMNS)}, got {header!r}")
+            raise PatternError("E307", path=path, line=1, detail=f"header must be {list(COLUMNS)}, got {header!r}")
         for line_no, row in enumerate(reader, start=2):
             if not row or row[0].startswith("#"):
                 continue
             if len(row) != len(COLUMNS):
-                raise RuleError(f"{path}:{line_no}: expected {len(COLUMNS)} columns, got {len(row)}")
+                raise PatternError("E307", path=path, line=line_no, detail=f"expected {len(COLUMNS)} columns, got {len(row)}")
             yield dict(zip(COLUMNS, row))
 
 
@@ -150,7 +150,7 @@ class Dictionary:
         """Load every ``*.tsv``/``*.tsv.gz`` file and ``stoplist.txt`` from a folder."""
         files = sorted(directory.glob("*.tsv")) + sorted(directory.glob("*.tsv.gz"))
         if not files:
-            raise RuleError(f"{directory}: no dictionary files (*.tsv, *.tsv.gz)")
+            raise PatternError("E307", path=directory, line=0, detail="no dictionary files (*.tsv, *.tsv.gz)")
         entries: list[Entry] = []
         for path in files:
             source = path.name.split(".")[0]
@@ -232,7 +232,7 @@ def _entry(row: dict[str, str], source: str, path: Path) -> Entry:
     xrefs = []
     for item in filter(None, row["xrefs"].split(";")):
         if ":" not in item:
-            raise RuleError(f"{path}: xref {item!r} of term {row['term']!r} is not PREFIX:ID")
+            raise PatternError("E307", path=path, line=0, detail=f"xref {item!r} of term {row['term']!r} is not PREFIX:ID")
         prefix, local = item.split(":", 1)
         xrefs.append((prefix, local))
     return Entry(

@@ -10,43 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from pipeline.entities.dictionary import Dictionary, Entry, load_dictionary
-from pipeline.errors import RuleError
-from pipeline.model import Entity, Sentence
-from pipeline.entities.sites import normalise_site
+from pipeline.model import GENE_TYPES, Entity, Sentence
 
-SITE_KEYS = {"id", "description", "regex", "ignore_case", "context", "examples"}
-_WORD = re.compile(r"\w+|[^\w\s]")
 _ELLIPSIS = re.compile(r"([A-Za-z][\w-]*)\s*(?:,\s*and|,\s*or|,|and|or)\s+$")
-
-
-@dataclass
-class SitePattern:
-    id: str
-    regex: re.Pattern
-    needs_context: bool
-    examples: list[dict]
-
-
-def load_site_patterns(path: Path) -> tuple[list[SitePattern], dict[str, set[str]]]:
-    """Read sites.yml, validating its closed set of keys."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    cues = {side: {str(c).lower() for c in data.get("cues", {}).get(side, [])} for side in ("before", "after")}
-    patterns = []
-    for item in data.get("patterns", []):
-        rule_id = item.get("id", "?")
-        unknown = set(item) - SITE_KEYS
-        if unknown:
-            raise RuleError(f"{path}: site pattern {rule_id}: unknown keys {sorted(unknown)}")
-        try:
-            regex = re.compile(item["regex"], re.IGNORECASE if item.get("ignore_case") else 0)
-        except (KeyError, re.error) as exc:
-            raise RuleError(f"{path}: site pattern {rule_id}: bad or missing regex ({exc})") from exc
-        patterns.append(SitePattern(rule_id, regex, item.get("context") == "required", item.get("examples", [])))
-    return patterns, cues
-
+from pipeline.entities.site_patterns import SitePatterns
 
 class EntityRecognizer:
     """Finds entities in a document's text, sentence by sentence."""
@@ -54,7 +22,7 @@ class EntityRecognizer:
     def __init__(self, patterns_dir: Path, dictionary: Dictionary | None = None) -> None:
         self.patterns_dir = patterns_dir
         self.dictionary = dictionary or load_dictionary((patterns_dir / "dictionaries").resolve())
-        self.site_patterns, self.site_cues = load_site_patterns(patterns_dir / "entities" / "sites.yml")
+        self.sites = SitePatterns.load(patterns_dir / "entities" / "sites.yml")
 
     def recognise(
         self,
@@ -69,7 +37,7 @@ class EntityRecognizer:
         """
         candidates: list[Entity] = []
         for start, end, entry in self.dictionary.find(text):
-            if given is not None and entry.type in ("PROTEIN", "FAMILY"):
+            if given is not None and entry.type in GENE_TYPES:
                 continue
             candidates.append(_from_entry(text, start, end, entry))
         candidates.extend(self.find_sites(text))
@@ -106,23 +74,7 @@ class EntityRecognizer:
         return found
 
     def find_sites(self, text: str) -> list[Entity]:
-        sites = []
-        for pattern in self.site_patterns:
-            for match in pattern.regex.finditer(text):
-                if pattern.needs_context and not self._has_site_cue(text, match.start(), match.end()):
-                    continue
-                residue, position = normalise_site(match.group(0))
-                if residue is None:
-                    continue
-                sites.append(Entity(text=match.group(0), type="SITE", start=match.start(), end=match.end(),
-                                    rule=pattern.id, residue=residue, position=position,
-                                    name=f"{residue}{position}" if position else residue))
-        return sites
-
-    def _has_site_cue(self, text: str, start: int, end: int) -> bool:
-        before = [w.lower() for w in _WORD.findall(text[max(0, start - 40):start])][-3:]
-        after = [w.lower() for w in _WORD.findall(text[end:end + 40])][:2]
-        return bool(set(before) & self.site_cues["before"]) or bool(set(after) & self.site_cues["after"])
+        return self.sites.find(text)
 
 
 def _from_entry(text: str, start: int, end: int, entry: Entry) -> Entity:

@@ -6,10 +6,11 @@ compounds ("MKK3/MKK6-p38 and MKK4/MKK7-JNK") are two pathways, not one list.
 """
 from __future__ import annotations
 
+from pipeline.model import GENE_TYPES
 from pipeline.relations.elements import WORD_KIND, Element
 
 COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
-GENE_KINDS = ("PROTEIN", "FAMILY")
+GENE_KINDS = GENE_TYPES
 
 
 def coordination(elements: list[Element], index: int) -> list[int]:

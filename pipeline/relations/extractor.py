@@ -9,10 +9,9 @@ and hedging. Nothing is dropped for being negated or hedged.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from pipeline.model import Entity, Relation, Sentence
 from pipeline.relations.coordination import GENE_KINDS, coordination, parallel_compounds
@@ -105,7 +104,7 @@ class RelationExtractor:
         return [self.rules[i] for i in sorted(hits)]
 
     def extract(self, text: str, sentences: list[Sentence], entities: list[Entity], doc_id: str = "",
-                rules: list[Rule] | None = None, dedupe: bool = True) -> list[Relation]:
+                rules: list[Rule] | None = None, dedupe: bool = True, doc: Any = None) -> list[Relation]:
         """All relations of a document, in text order, one per distinct triple mention."""
         by_sentence: dict[int, list[Entity]] = {}
         for ent in entities:

@@ -211,7 +211,10 @@ def compile_pattern(pattern: str, ctx: Context) -> tuple[re.Pattern, set[str], s
 
 def reference_markdown() -> str:
     """The language reference table of docs/patterns.md, written from ``TOKENS``."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")  # a pipe inside a table cell must be escaped, even in code
+
     rows = ["| syntax | meaning | example |", "| --- | --- | --- |"]
     for t in TOKENS:
-        rows.append(f"| `{t.syntax}` | {t.meaning} | `{t.example}` |".replace("|`", "| `"))
+        rows.append(f"| `{cell(t.syntax)}` | {cell(t.meaning)} | `{cell(t.example)}` |")
     return "\n".join(rows) + "\n"

@@ -3,16 +3,15 @@
 Each format is one module with ``write_<format>(docs, out_dir, **opts) -> list[Path]``;
 modules are imported only when their format is requested, so ``biomine run`` does not
 pay for matplotlib or bioc unless it needs them. The ``*_command`` functions are
-plain functions for the CLI (pipeline/cli.py wires them into Typer); they print
-what they wrote and return a process exit code.
+in ``pipeline/cli/``.
 """
 from __future__ import annotations
 
 import importlib
-import sys
-import time
 from pathlib import Path
 from typing import Callable
+
+from pipeline.errors import OptionError
 
 from pipeline.model import ProcessedDocument
 
@@ -53,7 +52,7 @@ def resolve_formats(formats: list[str] | tuple[str, ...] | None) -> list[str]:
         return list(FORMATS)
     unknown = [n for n in names if n not in FORMATS]
     if unknown:
-        raise ValueError(f"unknown export format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)} or all")
+        raise OptionError("E802", unknown=", ".join(unknown), known=", ".join(FORMATS))
     return list(dict.fromkeys(names))
 
 
@@ -62,75 +61,3 @@ def export(docs: list[ProcessedDocument], out_dir: Path, formats: list[str] | tu
     """Run the requested writers (default CHEAP_FORMATS); returns the files written per format."""
     out_dir = Path(out_dir)
     return {name: FORMATS[name](docs, out_dir, **opts) for name in resolve_formats(formats)}
-
-
-def export_command(src: Path, out: Path | None = None, formats: list[str] | None = None, db: Path | None = None) -> int:
-    """`biomine export SRC [--out DIR] [--format F ...] [--db FILE]`.
-
-    SRC is a pipeline output folder; OUT defaults to SRC. Giving --db adds the sqlite
-    format and writes that database instead of OUT/biomine.sqlite.
-    """
-    from pipeline.writers.load import ExportInputError, load_output_dir
-
-    try:
-        names = resolve_formats(formats)
-        if db is not None and "sqlite" not in names:
-            names.append("sqlite")
-        docs = load_output_dir(src)
-    except (ValueError, ExportInputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if not isinstance(exc, ExportInputError) else 1
-    target = Path(out) if out is not None else Path(src)
-    for name in names:
-        start = time.perf_counter()
-        opts = {"db_path": db} if name == "sqlite" and db is not None else {}
-        try:
-            paths = FORMATS[name](docs, target, **opts)
-        except (OSError, ValueError) as exc:
-            print(f"error: {name} export failed: {exc}", file=sys.stderr)
-            return 1
-        shown = paths[0].parent if len(paths) > 2 else ", ".join(str(p) for p in paths)
-        print(f"{name}: {len(paths)} file(s) in {time.perf_counter() - start:.2f}s -> {shown}")
-    return 0
-
-
-def _source_docs_or_db(src: Path) -> list[ProcessedDocument] | Path:
-    from pipeline.writers.load import load_output_dir
-    from pipeline.writers.sqlite import DB_SUFFIXES
-
-    src = Path(src)
-    if src.is_file() and src.suffix.lower() in DB_SUFFIXES:
-        return src
-    return load_output_dir(src)
-
-
-def curate_export_command(src: Path, out: Path) -> int:
-    """`biomine curate export SRC OUT.tsv`: SRC is an output folder or a SQLite db (decisions pre-filled)."""
-    from pipeline.curation.decisions import curate_export
-
-    return _command(lambda: curate_export(_source_docs_or_db(src), out), lambda path: f"wrote {path}")
-
-
-def _command(action: Callable[[], object], describe: Callable[[object], str]) -> int:
-    """Run a command body: print what it did, or a clear error and exit code 1."""
-    try:
-        result = action()
-    except (FileNotFoundError, ValueError) as exc:  # ExportInputError and CurationError are ValueErrors
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(describe(result))
-    return 0
-
-
-def curate_import_command(tsv: Path, db: Path) -> int:
-    """`biomine curate import FILE.tsv DB`: record accept/reject/correct decisions (all or nothing)."""
-    from pipeline.curation.decisions import curate_import
-
-    return _command(lambda: curate_import(tsv, db), lambda counts: ", ".join(f"{k}: {v}" for k, v in counts.items()))
-
-
-def curated_export_command(db: Path, out: Path) -> int:
-    """`biomine curate curated DB OUT.jsonl`: accepted and corrected triples."""
-    from pipeline.curation.decisions import curated_export
-
-    return _command(lambda: curated_export(db, out), lambda path: f"wrote {path}")

@@ -18,7 +18,7 @@ from bioc import biocjson, biocxml
 
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import triple_key
-from pipeline.model import Entity, ProcessedDocument
+from pipeline.model import Entity, GENE_TYPES, ProcessedDocument
 
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -43,7 +43,7 @@ def _annotation(ann_id: str, text: str, start: int, end: int, infons: dict[str, 
 
 def _entity_infons(e: Entity) -> dict[str, str]:
     infons = {"type": e.type, "identifier": e.id or "", "name": e.name or "", "rule": e.rule}
-    if e.type in ("PROTEIN", "FAMILY"):
+    if e.type in GENE_TYPES:
         infons["kinase"] = _flag(e.kinase)
     if e.type == "SITE":
         infons["residue"] = e.residue or ""

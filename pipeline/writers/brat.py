@@ -10,7 +10,8 @@ Mapping (chosen for what brat draws best):
   span over two lines; ``#`` notes carry the grounding (``HGNC:6857 MAP3K5``).
 - a relation with a trigger -> an event on a trigger ``T`` line, e.g.
   ``E1 Phosphorylation:T9 Theme:T2 Site:T4 Cause:T1`` (BioNLP roles: subject=Cause,
-  object=Theme, site=Site; binding: subject=Theme, object=Theme2). brat draws the trigger word
+  object=Theme, site=Site; roles per relation type come from patterns/relation_types.yml, e.g.
+  binding: subject=Theme, object=Theme2). brat draws the trigger word
   with arcs to its arguments, which shows the evidence best.
 - a relation without a trigger -> a binary relation ``R1 ActivationRel Arg1:T1 Arg2:T2``
   (labelled "Activation" via visual.conf); a site, if any, goes into its note.
@@ -25,17 +26,26 @@ from pathlib import Path
 
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS
-from pipeline.model import ENTITY_TYPES, RELATION_TYPES, Entity, ProcessedDocument, Relation
+from pipeline.model import ENTITY_TYPES, Entity, ProcessedDocument, Relation
+from pipeline.relations.types import registry
 
-EVENT_TYPES = {r: r.capitalize() for r in RELATION_TYPES}
 REL_SUFFIX = "Rel"
-SUBJECT_ROLE = {"binding": "Theme"}
-OBJECT_ROLE = {"binding": "Theme2"}
+
+
+def event_types() -> dict[str, str]:
+    """brat event type of each relation type (patterns/relation_types.yml)."""
+    return {name: rt.brat.event for name, rt in registry().types.items()}
 
 
 def event_type(relation: str) -> str:
-    """brat type name of a relation (also for relation types added after this module was written)."""
-    return EVENT_TYPES.get(relation, relation.capitalize())
+    """brat type name of a relation (a name the registry does not know is capitalised)."""
+    return event_types().get(relation, relation.capitalize())
+
+
+def _roles(relation: str) -> tuple[str, str]:
+    """(subject role, object role) of a relation's brat event."""
+    rt = registry().types.get(relation)
+    return (rt.brat.subject, rt.brat.object) if rt else ("Cause", "Theme")
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -96,12 +106,13 @@ def _relation_lines(ann: _Ann, rel: Relation) -> None:
     if rel.trigger is not None:
         trig = ann.textbound(etype, rel.trigger[0], rel.trigger[1])
         rid = ann.next_id("E")
-        obj_role = OBJECT_ROLE.get(rel.relation, "Theme") if subj else "Theme"
+        subj_role, obj_role = _roles(rel.relation)
+        obj_role = obj_role if subj else "Theme"
         args = [f"{etype}:{trig}", f"{obj_role}:{obj}"]
         if site:
             args.append(f"Site:{site}")
         if subj:
-            args.append(f"{SUBJECT_ROLE.get(rel.relation, 'Cause')}:{subj}")
+            args.append(f"{subj_role}:{subj}")
         ann.lines.append(f"{rid}\t{' '.join(args)}")
         note = f"rule={rel.rule}"
     else:
@@ -128,7 +139,7 @@ def document_ann(pd: ProcessedDocument) -> str:
 def annotation_conf(entity_types: list[str] | None = None, relations: list[str] | None = None) -> str:
     """Types and argument constraints for brat; overlaps are allowed (nested mentions happen)."""
     types = list(dict.fromkeys([*ENTITY_TYPES, *(entity_types or [])]))
-    rels = list(dict.fromkeys([*RELATION_TYPES, *(relations or [])]))
+    rels = list(dict.fromkeys([*registry().names, *(relations or [])]))
     ents = "|".join(types)
     lines = ["[entities]", *types, "", "[relations]",
              "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
@@ -136,10 +147,11 @@ def annotation_conf(entity_types: list[str] | None = None, relations: list[str] 
     lines += ["", "[events]"]
     for rel in rels:
         t = event_type(rel)
-        if rel == "binding":  # symmetric: Theme is required, Theme2 optional
-            lines.append(f"{t}\tTheme:{ents}, Theme2?:{ents}, Site?:SITE")
+        subj_role, obj_role = _roles(rel)
+        if subj_role == "Theme":  # symmetric: Theme is required, the second partner optional
+            lines.append(f"{t}\tTheme:{ents}, {obj_role}?:{ents}, Site?:SITE")
         else:
-            lines.append(f"{t}\tTheme:{ents}, Cause?:{ents}, Site?:SITE")
+            lines.append(f"{t}\t{obj_role}:{ents}, {subj_role}?:{ents}, Site?:SITE")
     lines += ["", "[attributes]", "Negated\tArg:<EVENT>|<RELATION>", "Hedged\tArg:<EVENT>|<RELATION>", ""]
     return "\n".join(lines)
 
@@ -147,13 +159,14 @@ def annotation_conf(entity_types: list[str] | None = None, relations: list[str] 
 def visual_conf() -> str:
     """Colours per entity type and readable labels for the trigger-less relation types."""
     lines = ["[labels]"]
-    lines += [f"{t}{REL_SUFFIX} | {t.replace('_', ' ')} | {t[:5]}" for t in EVENT_TYPES.values()]
-    lines += [f"{t} | {t.replace('_', ' ')} | {t[:5]}" for t in EVENT_TYPES.values()]
+    events = list(dict.fromkeys(event_types().values()))
+    lines += [f"{t}{REL_SUFFIX} | {t.replace('_', ' ')} | {t[:5]}" for t in events]
+    lines += [f"{t} | {t.replace('_', ' ')} | {t[:5]}" for t in events]
     lines += ["CELL_LINE | Cell line | Cell", "", "[drawing]",
               "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
               "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5"]
     lines += [f"{t}\tbgColor:{TYPE_COLORS.get(t, DEFAULT_COLOR)}" for t in ENTITY_TYPES]
-    lines += [f"{t}\tbgColor:#ffe8a8" for t in EVENT_TYPES.values()]
+    lines += [f"{t}\tbgColor:#ffe8a8" for t in events]
     lines += ["Negated\tbox:crossed, glyph:<NONE>, dashArray:<NONE>", "Hedged\tdashArray:3-3, glyph:<NONE>", ""]
     return "\n".join(lines)
 

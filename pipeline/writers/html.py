@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import TripleGroup, entity_label, group_triples
-from pipeline.writers.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
+from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS, relation_color
 from pipeline.model import ENTITY_TYPES, Entity, ProcessedDocument, Relation
 
 SEP = "\u001f"  # separates values inside data-* attributes
@@ -191,7 +191,7 @@ def _group(g: TripleGroup, max_evidence: int) -> str:
     subj_texts = [" ".join(r.subject.text.split()) for _, r in g.evidence if r.subject is not None]
     obj_texts = [" ".join(r.object.text.split()) for _, r in g.evidence]
     attrs = " ".join(f'data-{k}="{_attr(v)}"' for k, v in data.items())
-    color = RELATION_COLORS.get(g.relation, "#333")
+    color = relation_color(g.relation)
     n = len(g.evidence)
     items = "".join(_evidence_item(pd, rel) for pd, rel in g.evidence[:max_evidence])
     if n > max_evidence:

@@ -27,27 +27,13 @@ from typing import Any
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import entity_key
 from pipeline.model import Entity, ProcessedDocument, Relation
+from pipeline.relations.types import registry
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "biomine/indra-statements")
 # namespaces whose INDRA ids keep the prefix inside the value ("CHEBI:16240")
 EMBEDDED_PREFIX = {"CHEBI", "GO", "DOID", "HP", "MONDO", "UBERON", "CL"}
 NS_ALIASES = {"UNIPROT": "UP", "FAMPLEX": "FPLX", "NCBIGENE": "EGID", "CELLOSAURUS": "CVCL"}
 
-STATEMENT_TYPE = {
-    "phosphorylation": "Phosphorylation",
-    "dephosphorylation": "Dephosphorylation",
-    "autophosphorylation": "Autophosphorylation",
-    "activation": "Activation",
-    "stress_activates_target": "Activation",
-    "inhibition": "Inhibition",
-    "drug_inhibits_target": "Inhibition",
-    "binding": "Complex",
-}
-# whether the rule's evidence states a direct physical interaction
-DIRECT = {
-    "phosphorylation": True, "dephosphorylation": True, "autophosphorylation": True, "binding": True,
-    "drug_inhibits_target": True, "activation": False, "inhibition": False, "stress_activates_target": False,
-}
 
 
 def _db_ref(ns: str, value: str) -> tuple[str, str]:
@@ -92,7 +78,7 @@ def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
         "epistemics": {
             "negated": rel.negated,
             "hypothesis": rel.hedged,
-            "direct": DIRECT.get(rel.relation, False),
+            "direct": rel.relation in registry() and registry()[rel.relation].direct,
         },
     }
     if pmid:
@@ -103,29 +89,31 @@ def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
 
 def _statement(rel: Relation) -> tuple[str, dict[str, Any]] | None:
     """(identity, statement body without id/evidence), or None when INDRA has no form for it."""
-    stype = STATEMENT_TYPE.get(rel.relation)
-    if stype is None:
+    kind = registry().types.get(rel.relation)
+    spec = kind.indra if kind else None
+    if spec is None:
         return None
+    stype = spec.statement
     subj, obj = rel.subject, rel.object
     body: dict[str, Any] = {"type": stype}
-    if stype in ("Phosphorylation", "Dephosphorylation"):
+    if spec.object == "enz":  # the object is the enzyme acting on itself (Autophosphorylation)
+        enz = subj or obj
+        body["enz"] = agent(enz)
+        agents = [enz]
+    elif spec.object == "sub":  # a modification: the enzyme may be unknown
         if subj is not None:
             body["enz"] = agent(subj)
         body["sub"] = agent(obj)
         agents = [subj, obj]
-    elif stype == "Autophosphorylation":
-        enz = subj or obj
-        body["enz"] = agent(enz)
-        agents = [enz]
     elif subj is None:
         return None
-    elif stype == "Complex":
+    elif spec.object == "members":
         body["members"] = [agent(subj), agent(obj)]
         agents = [subj, obj]
     else:
         body.update({"subj": agent(subj), "obj": agent(obj), "obj_activity": "activity"})
         agents = [subj, obj]
-    if stype in ("Phosphorylation", "Dephosphorylation", "Autophosphorylation") and rel.site is not None:
+    if kind.site and rel.site is not None:
         if rel.site.residue:
             body["residue"] = rel.site.residue
         if rel.site.position is not None:

@@ -2,7 +2,7 @@
 
 Exporters work from the files on disk (not from the live pipeline), so any run can
 be re-exported later. Input is checked before anything is written: a bad line
-raises ``ExportInputError`` naming the file and line, and no exporter runs.
+raises ``OutputError`` (E502/E503) naming the file and line, and no exporter runs.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+from pipeline.errors import OutputError
 from pipeline.model import Document, Entity, ProcessedDocument, Relation, Sentence
 
 DOCUMENTS = "documents.jsonl"
@@ -17,8 +18,9 @@ ENTITIES = "entities.jsonl"
 RELATIONS = "relations.jsonl"
 
 
-class ExportInputError(ValueError):
-    """The output folder is missing, incomplete or malformed (message names file and line)."""
+def _bad_row(path: Path, lineno: int, detail: str) -> OutputError:
+    """A row of an output file that cannot be read back (E503 names file and line)."""
+    return OutputError("E503", path=path, line=lineno, detail=detail)
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -26,23 +28,24 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ExportInputError(f"{path}: not UTF-8 text ({exc})") from None
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise _bad_row(path, line, f"not UTF-8 text ({exc.reason})") from None
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ExportInputError(f"{path}:{lineno}: malformed JSON line: {exc.msg} (column {exc.colno})") from None
+            raise _bad_row(path, lineno, f"malformed JSON line: {exc.msg} (column {exc.colno})") from None
         if not isinstance(row, dict):
-            raise ExportInputError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
+            raise _bad_row(path, lineno, f"expected a JSON object, got {type(row).__name__}")
         yield lineno, row
 
 
-def _fail(path: Path, lineno: int, exc: Exception) -> ExportInputError:
+def _fail(path: Path, lineno: int, exc: Exception) -> OutputError:
     if isinstance(exc, KeyError):
-        return ExportInputError(f"{path}:{lineno}: missing field {exc.args[0]!r}")
-    return ExportInputError(f"{path}:{lineno}: invalid row: {exc}")
+        return _bad_row(path, lineno, f"missing field {exc.args[0]!r}")
+    return _bad_row(path, lineno, f"invalid row: {exc}")
 
 
 def _sentence(row: dict[str, Any]) -> Sentence:
@@ -66,11 +69,11 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise ExportInputError(f"{folder}: output folder not found")
+        raise OutputError("E502", path=folder, detail="output folder not found")
     files = {name: folder / name for name in (DOCUMENTS, ENTITIES, RELATIONS)}
     missing = [name for name, p in files.items() if not p.is_file()]
     if missing:
-        raise ExportInputError(f"{folder}: missing {', '.join(missing)} (not a biomine output folder?)")
+        raise OutputError("E502", path=folder, detail=f"missing {', '.join(missing)}")
 
     docs: dict[str, ProcessedDocument] = {}
     sentences: dict[str, dict[int, Sentence]] = {}
@@ -91,7 +94,7 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
         except (KeyError, TypeError, ValueError) as exc:
             raise _fail(f, lineno, exc) from None
         if doc.doc_id in docs:
-            raise ExportInputError(f"{f}:{lineno}: duplicate doc_id {doc.doc_id!r}")
+            raise _bad_row(f, lineno, f"duplicate doc_id {doc.doc_id!r}")
         docs[doc.doc_id] = ProcessedDocument(doc, [], [], [])
         sentences[doc.doc_id] = sents
 

@@ -23,14 +23,19 @@ import networkx as nx
 
 from pipeline.writers.atomic import atomic_write_bytes
 from pipeline.writers.keys import entity_key, entity_label, site_label
-from pipeline.writers.style import DEFAULT_COLOR, RELATION_COLORS, TYPE_COLORS
+from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS, relation_color
 from pipeline.model import ENTITY_TYPES, ProcessedDocument
+from pipeline.relations.types import registry
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-UNDIRECTED = {"binding", "association"}
 SHORT = {"stress_activates_target": "activates", "drug_inhibits_target": "inhibits"}
+
+
+def _undirected(relation: str) -> bool:
+    types = registry().types
+    return relation in types and not types[relation].directed
 
 
 @dataclass
@@ -189,7 +194,7 @@ def render(docs: list[ProcessedDocument], max_nodes: int = 60, title: str = "bio
     to_data = ax.transData.inverted()
     for u, v, k, d in g.edges(keys=True, data=True):
         edge = d["data"]
-        color = RELATION_COLORS.get(edge.relation, "#333")
+        color = relation_color(edge.relation)
         # arc3 is a quadratic Bezier whose control point is computed in display space
         p1, p2 = ax.transData.transform(pos[u]), ax.transData.transform(pos[v])
         (dx, dy), r = p2 - p1, rads[k]
@@ -197,7 +202,7 @@ def render(docs: list[ProcessedDocument], max_nodes: int = 60, title: str = "bio
         # one call per edge: networkx maps a list of connection styles by position, not by edge key
         nx.draw_networkx_edges(
             nx.DiGraph([(u, v)]), pos, ax=ax, nodelist=[u, v], node_size=0, style=edge.style(), width=1.8,
-            edge_color=color, arrows=True, arrowstyle="-" if edge.relation in UNDIRECTED else "-|>",
+            edge_color=color, arrows=True, arrowstyle="-" if _undirected(edge.relation) else "-|>",
             arrowsize=16, connectionstyle=f"arc3,rad={r}", hide_ticks=False,
             min_source_margin=margin(u, ctrl - p1), min_target_margin=margin(v, p2 - ctrl),
         )

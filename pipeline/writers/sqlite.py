@@ -29,6 +29,7 @@ from contextlib import closing
 from pathlib import Path
 
 from pipeline.writers.keys import entity_key, site_label, triple_key
+from pipeline.errors import OutputError
 from pipeline.model import ProcessedDocument
 
 SCHEMA_VERSION = 1
@@ -144,13 +145,13 @@ def connect(db_path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     """Open (and if needed create) the database with the current schema."""
     db_path = Path(db_path)
     if not create and not db_path.is_file():
-        raise FileNotFoundError(f"{db_path}: database not found (write it first with the sqlite exporter)")
+        raise OutputError("E504", path=db_path, detail="database not found (write it first with the sqlite exporter)")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(db_path)
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
-            raise ValueError(f"{db_path}: schema version {version}, this biomine writes {SCHEMA_VERSION}")
+            raise OutputError("E504", path=db_path, detail=f"schema version {version}, this biomine writes {SCHEMA_VERSION}")
         con.executescript(SCHEMA)
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         con.commit()

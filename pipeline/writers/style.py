@@ -12,15 +12,11 @@ TYPE_COLORS: dict[str, str] = {
 }
 DEFAULT_COLOR = "#dddddd"
 
-# relation families: activating (green), inhibiting (red), modification (blue), physical/other (grey/purple)
-RELATION_COLORS: dict[str, str] = {
-    "activation": "#2e7d32",
-    "stress_activates_target": "#2e7d32",
-    "inhibition": "#c62828",
-    "drug_inhibits_target": "#c62828",
-    "phosphorylation": "#1565c0",
-    "autophosphorylation": "#1565c0",
-    "dephosphorylation": "#6a1b9a",
-    "binding": "#546e7a",
-    "association": "#8e24aa",
-}
+
+
+def relation_color(relation: str) -> str:
+    """A relation's colour, declared with its type in patterns/relation_types.yml."""
+    from pipeline.relations.types import registry
+
+    types = registry().types
+    return types[relation].color if relation in types else "#333333"

@@ -1,0 +1,1 @@
+"""Offline builders of biomine's data (dictionaries); never imported by the runtime."""
