@@ -37,7 +37,7 @@ def test_argument_types_refine_the_relation(processor):
 
 
 def test_pattern_language_anchors_and_lookahead():
-    from pipeline.nlp.build import PATTERNS_DIR
+    from pipeline.resources import patterns_dir; PATTERNS_DIR = patterns_dir()
     from pipeline.relations.grammar import Grammar
     from pipeline.relations.language import Context, compile_pattern
 
@@ -53,7 +53,7 @@ def test_pattern_language_anchors_and_lookahead():
 
 
 def test_rules_can_switch_off_coordination(tmp_path):
-    from pipeline.nlp.build import PATTERNS_DIR
+    from pipeline.resources import patterns_dir; PATTERNS_DIR = patterns_dir()
     from pipeline.relations.grammar import Grammar
     from pipeline.relations.loader import load_rule_file
     from pipeline.relations.types import registry

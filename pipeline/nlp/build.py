@@ -11,7 +11,9 @@ from pathlib import Path
 from pipeline.errors import ModelError
 from pipeline.nlp.tokenizer import biomine_tokenizer
 
-PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+from pipeline.resources import patterns_dir
+
+PATTERNS_DIR = patterns_dir()
 
 
 def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
@@ -32,6 +34,7 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("biomine_sentences_v1")
     nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
+    quiet_known_warnings()
     nlp.add_pipe("biomine_entities_v1", config={"patterns_dir": str(patterns_dir)})
     if relations:
         nlp.add_pipe("biomine_relations_v1", config={"patterns_dir": str(patterns_dir)})
@@ -45,3 +48,15 @@ def build_tokenizer_only():
     nlp = spacy.blank("en")
     nlp.tokenizer = biomine_tokenizer(nlp)
     return nlp
+
+
+def quiet_known_warnings() -> None:
+    """Silence the one warning we know and accept, at its source, so that new ones stay visible.
+
+    scispaCy's abbreviation detector keeps a global Matcher that has no patterns
+    unless a user adds some; spaCy then warns W036 on every document.
+    """
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"\[W036\] The component 'matcher' does not have any patterns",
+                            category=UserWarning)
