@@ -60,6 +60,8 @@ class Errors:
     E602 = "{path}:{line}: malformed gold annotation ({detail})"
     E603 = "{path}:{line}: malformed prediction ({detail})"
     E604 = "{path}: {detail}"  # a gold folder or file of no known format
+    E605 = "{path}: {detail} (not a biomine output folder?)"  # the prediction folder given to evaluate, or its relations.jsonl, is missing
+    E606 = "{path}: curator-rejected triples cannot be read ({detail})"  # evaluate --negatives: TSV or curation database
     # --- E7xx: curation -------------------------------------------------------------------------
     E701 = "{path}:{line}: {detail}"  # a row of a curation TSV, or its decision, that cannot be recorded
     E702 = "{path}: curation database problem ({detail})"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.entities.given import given_entities
 from pipeline.evaluation.scoring import evaluate
-from pipeline.evaluation.gold import given_entities
 from pipeline.runner import run
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"

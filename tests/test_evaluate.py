@@ -2,26 +2,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation.scoring import (
-    EvaluationReport,
-    evaluate,
-    evaluate_command,
-    format_report,
-    gold_counts,
-    sentence_spans,
-    write_errors_tsv,
-)
-from pipeline.evaluation.gold import load_gold
+from pipeline.errors import GoldError
+from pipeline.evaluation.command import evaluate_command
+from pipeline.evaluation.corpus import load_gold
+from pipeline.evaluation.report import EvaluationReport, format_report, sentence_spans, write_errors_tsv
+from pipeline.evaluation.scoring import evaluate, gold_counts
 from standoff_helpers import _nth, write_standoff  # noqa: F401
 
 CORPORA = Path(__file__).parents[1].parent / "shared" / "corpora"
-ROOT = Path(__file__).parents[1]
 
 
 # ------------------------------------------------------------------------------------------- fixture helpers
@@ -183,7 +175,7 @@ def test_rejected_negatives(main_case: tuple[Path, Path], tmp_path: Path) -> Non
     assert row.rejected_hits == 1
     bad = tmp_path / "bad.tsv"
     bad.write_text("doc_id\trelation\tsubject\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(GoldError, match=r"\[E606\] .*bad\.tsv: curator-rejected triples cannot be read \(line 1: .*lacks column"):
         evaluate(*main_case, negatives=bad)
 
 
@@ -348,21 +340,36 @@ def test_evaluate_command(main_case: tuple[Path, Path], tmp_path: Path, capsys: 
     out = json.loads(capsys.readouterr().out)
     assert out["relations"]["overlap"]["binding"]["tp"] == 2 and errors.exists()
     assert evaluate_command(gold, tmp_path / "nowhere") == 2
-    assert "prediction folder not found" in capsys.readouterr().err
+    assert "[E605]" in capsys.readouterr().err
+    assert evaluate_command(tmp_path / "no-gold", pred) == 2
+    assert "[E601]" in capsys.readouterr().err
+    assert evaluate_command(gold, pred, negatives=tmp_path / "no.tsv") == 2
+    assert "[E606]" in capsys.readouterr().err
     (pred / "relations.jsonl").write_text('{"doc_id": "d1"}\n', encoding="utf-8")
     assert evaluate_command(gold, pred) == 1
-    assert "relations.jsonl:1: not a relation row" in capsys.readouterr().err
+    assert "[E603]" in (err := capsys.readouterr().err) and "relations.jsonl:1: malformed prediction (not a relation row" in err
     (pred / "relations.jsonl").write_text('{"doc_id": "d1", "relation": "binding", "object": {"text": "x", "start": 0, "end": 1}}\nnot json\n')
     assert evaluate_command(gold, pred) == 1
-    assert "relations.jsonl:2: invalid JSON" in capsys.readouterr().err
+    assert "relations.jsonl:2: malformed prediction (invalid JSON" in capsys.readouterr().err
+    (pred / "relations.jsonl").unlink()
+    assert evaluate_command(gold, pred) == 1
+    assert "[E605]" in (err := capsys.readouterr().err) and "no relations.jsonl" in err
 
 
-def test_python_m_entry_point(main_case: tuple[Path, Path]) -> None:
+def test_cli_evaluate(main_case: tuple[Path, Path]) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
     gold, pred = main_case
-    done = subprocess.run([sys.executable, "-m", "pipeline.evaluation.scoring", str(gold), str(pred)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "Relations, overlap matching" in done.stdout and "Rules, overlap matching" in done.stdout
+    result = CliRunner().invoke(app, ["evaluate", str(gold), str(pred)])
+    assert result.exit_code == 0, result.output
+    assert "Relations, overlap matching" in result.output and "Rules, overlap matching" in result.output
+    result = CliRunner().invoke(app, ["evaluate", str(gold), str(pred), "--folds", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["cross_validation"]["folds"] == 2
+    result = CliRunner().invoke(app, ["evaluate", str(gold), str(pred), "--fold", "9"])
+    assert result.exit_code == 2 and "[E801] --fold 9" in result.output
 
 
 # ------------------------------------------------------------------------------------------- real corpora
@@ -418,12 +425,12 @@ def test_max_matching_is_maximum(seed: int) -> None:
     import random
 
     nx = pytest.importorskip("networkx")
-    from pipeline.evaluation.scoring import _max_matching
+    from pipeline.evaluation.matching import max_matching
 
     rng = random.Random(seed)
     n, m = rng.randint(0, 12), rng.randint(0, 12)
     adj = [[j for j in range(m) if rng.random() < 0.25] for _ in range(n)]
-    matching = _max_matching(adj)
+    matching = max_matching(adj)
     assert len(set(matching.values())) == len(matching)
     assert all(j in adj[i] for i, j in matching.items())
     graph = nx.Graph()

@@ -1,23 +1,16 @@
-"""Gold readers: standoff / brat / PubTator parsing, malformed input, the event -> triple mapping, given entities."""
+"""Gold readers (standoff / brat / PubTator: parsing, coded errors, format by content), the event -> triple mapping, given entities."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation.gold import (
-    GoldFormatError,
-    canonical_ids,
-    given_entities,
-    given_entities_for,
-    given_entities_pubtator,
-    load_gold,
-    read_ann,
-    read_pubtator,
-    read_pubtator_documents,
-    read_standoff,
-    read_standoff_dir,
-)
+from pipeline.entities.given import given_entities, given_entities_for, given_entities_pubtator
+from pipeline.errors import GoldError, InputError
+from pipeline.evaluation.corpus import load_gold
+from pipeline.evaluation.ids import canonical_ids
+from pipeline.readers.pubtator import is_pubtator, read_pubtator, read_pubtator_documents
+from pipeline.readers.standoff import read_ann, read_standoff, read_standoff_dir
 from pipeline.model import Document
 from standoff_helpers import _nth, write_standoff  # noqa: F401
 
@@ -171,15 +164,46 @@ def test_event_theme_is_not_an_activation(tmp_path: Path) -> None:
         (["T1\tProtein 0 4\tIkBa"], ["T1\tEntity 5 8\tis "], ".a2", 1, "duplicate id T1"),
         (["T1\tProtein 0 4\tIkBa"], ["", "# note", "M1\tNegation"], ".a2", 3, "M line needs"),
         (["T1\tProtein 0 4\tIkBa"], ["M1\tNegation E7"], ".a2", 1, "undefined annotation E7"),
+        (["T1\tProtein 0 4\tIkBa"], ["", "*\tEquiv T1 T7"], ".a2", 2, "Equiv T1 T7 refers to undefined"),
+        (["T1\tProtein 0 4\tIkBa"], ["*\tEquiv T1"], ".a2", 1, "Equiv needs at least two ids"),
+        (["T1\tProtein 0 4\tIkBa"], ["N1\tReference T1"], ".a2", 1, "N line needs"),
     ],
 )
 def test_malformed_standoff_raises_with_file_and_line(tmp_path: Path, a1: list, a2: list, bad_file: str, line: int, fragment: str) -> None:
     txt = write_standoff(tmp_path, "bad", "IkBa is phosphorylated.", a1, a2)
-    with pytest.raises(GoldFormatError) as info:
+    with pytest.raises(InputError) as info:
         load_gold(txt.parent)
     message = str(info.value)
-    assert f"bad{bad_file}:{line}:" in message and fragment in message
-    assert info.value.line == line and isinstance(info.value, ValueError)
+    assert message.startswith("[E111] ") and f"bad{bad_file}:{line}: malformed standoff annotation" in message
+    assert fragment in message
+    assert info.value.code == "E111" and info.value.fields["line"] == line
+    assert info.value.path.endswith(f"bad{bad_file}")
+
+
+@pytest.mark.parametrize("bad_file", [".a1", ".a2", ".ann", ".txt"])
+def test_latin1_standoff_file_is_a_coded_error_naming_it(tmp_path: Path, bad_file: str) -> None:
+    text = "IkBa is phosphorylated in caf\u00e9 cells."
+    txt = write_standoff(tmp_path, "latin", text, [("T1", "Protein", "IkBa")],
+                         [("T2", "Phosphorylation", "phosphorylated"), "E1\tPhosphorylation:T2 Theme:T1"],
+                         ann=bad_file == ".ann")
+    bad = txt.with_suffix(bad_file)
+    content = bad.read_text(encoding="utf-8")
+    if bad_file != ".txt":  # an annotation line with a Latin-1 note on line 2
+        content = content.replace("\n", "\n#1\tAnnotatorNotes T1\tcaf\u00e9\n", 1)
+    bad.write_bytes(content.encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        read_standoff(txt)
+    assert info.value.code == "E104" and info.value.path == str(bad)
+    assert f"{bad}: not valid UTF-8 text" in str(info.value)
+    assert "line 2" in str(info.value) or bad_file == ".txt"
+
+
+def test_missing_standoff_parts_are_coded(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"\[E101\] .*nothing\.txt"):
+        read_standoff(tmp_path / "nothing.txt")
+    (tmp_path / "alone.txt").write_text("No annotations.", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[E107\] .*alone\.txt"):
+        read_standoff(tmp_path / "alone.txt")
 
 
 PUBTATOR = """\
@@ -257,17 +281,55 @@ def test_biored_relation_mapping(tmp_path: Path) -> None:
 def test_malformed_pubtator(tmp_path: Path, content: str, line: int, fragment: str) -> None:
     path = tmp_path / "bad.PubTator"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(GoldFormatError, match=rf"bad\.PubTator:{line}: .*{fragment}"):
+    with pytest.raises(InputError, match=rf"^\[E110\] .*bad\.PubTator:{line}: malformed PubTator \(.*{fragment}") as info:
         read_pubtator(path)
+    assert info.value.fields["line"] == line
+
+
+def test_latin1_pubtator_is_a_coded_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin.PubTator"
+    path.write_bytes("1|t|Title\n1|a|Caf\u00e9 abstract\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"\[E104\] .*latin\.PubTator: not valid UTF-8 text \(line 2"):
+        read_pubtator(path)
+
+
+@pytest.mark.parametrize("name", ["gold.PubTator", "Dev.BioC.txt", "abstracts", "biored.tsv", "x.a2", "relations.jsonl"])
+def test_pubtator_recognised_by_content_under_any_name(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("\n\n" + PUBTATOR, encoding="utf-8")  # leading blank lines are allowed
+    assert is_pubtator(path)
+    corpus = load_gold(path)
+    assert corpus.format == "pubtator" and sorted(corpus.documents) == ["111", "222"]
+    assert given_entities(path, "111")[0].rule == "given:pubtator"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["T1\tProtein 0 4\tIkBa\n", "PMID\tt\ttitle\n", "111|x|not a text line\n", "", "\n\n", "title only\n111|t|T\n"],
+)
+def test_not_pubtator_by_content(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "gold.PubTator"
+    path.write_text(content, encoding="utf-8")
+    assert not is_pubtator(path)
+    assert not is_pubtator(tmp_path)  # a folder is never a PubTator file
+
+
+def test_standoff_txt_beside_annotations_is_not_pubtator(tmp_path: Path) -> None:
+    text = "111|t|looks like PubTator but has an .a1"
+    txt = write_standoff(tmp_path, "odd", text, [("T1", "Protein", "PubTator")])
+    assert load_gold(txt).format == "standoff"
 
 
 def test_load_gold_rejects_unknown_files(tmp_path: Path) -> None:
     other = tmp_path / "notes.tsv"
     other.write_text("a\tb\n")
-    with pytest.raises(GoldFormatError, match="notes.tsv:1"):
+    with pytest.raises(GoldError, match=r"\[E604\] .*notes\.tsv: not a standoff"):
         load_gold(other)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(GoldError, match=r"\[E601\] .*missing: gold path not found"):
         load_gold(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(GoldError, match=r"\[E604\] .*no \.txt files"):
+        load_gold(tmp_path / "empty")
 
 
 def test_given_entities_from_a1(tmp_path: Path) -> None:

@@ -17,8 +17,11 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
     errors: Optional[Path] = typer.Option(None, "--errors", help="Write every FP and FN to this TSV."),
     negatives: Optional[Path] = typer.Option(None, "--negatives", help="Curator-rejected triples (TSV or database)."),
+    folds: Optional[int] = typer.Option(None, "--folds", help="Also score K document folds (doc_id hash): per fold, mean and sd."),
+    fold: Optional[int] = typer.Option(None, "--fold", help="Score only the documents of fold K (1..--folds, default 5 folds)."),
 ) -> None:
     """Precision, recall and F1 of PRED against GOLD."""
-    from pipeline.evaluation.scoring import evaluate_command
+    from pipeline.evaluation.command import evaluate_command
 
-    raise typer.Exit(evaluate_command(gold, pred, as_json=as_json, errors=errors, negatives=negatives))
+    raise typer.Exit(evaluate_command(gold, pred, as_json=as_json, errors=errors, negatives=negatives,
+                                      folds=folds, fold=fold))

@@ -45,13 +45,14 @@ def _inputs_for(inputs: list[str], given_entities: bool):
     """PubTator files are read by their reader; .a1 files supply given entities."""
     pubtator = [i for i in inputs if i.lower().endswith((".pubtator", ".pubtator.txt"))]
     if pubtator:
-        from pipeline.evaluation.gold import given_entities_pubtator, read_pubtator_documents
+        from pipeline.entities.given import given_entities_pubtator
+        from pipeline.readers.pubtator import read_pubtator_documents
 
         documents = [d for path in pubtator for d in read_pubtator_documents(Path(path))]
         given = given_entities_pubtator(pubtator) if given_entities else None
         return documents, given
     if given_entities:
-        from pipeline.evaluation.gold import given_entities as from_a1
+        from pipeline.entities.given import given_entities as from_a1
 
         return None, lambda doc: from_a1(Path(doc.path))
     return None, None

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from pipeline.errors import GoldError
 from pipeline.evaluation.ids import normalise_text
 from pipeline.readers.pubtator import PubTatorDocument, is_pubtator, read_pubtator
 from pipeline.readers.standoff import StandoffDocument, has_annotations, read_standoff, read_standoff_dir
-
-if TYPE_CHECKING:
-    from pipeline.relations.types import RelationRegistry
+from pipeline.relations.types import RelationRegistry, registry
 
 
 @dataclass(frozen=True)
@@ -111,14 +109,13 @@ class GoldCorpus:
         return GoldCorpus(self.path, self.format, docs, self.relations, list(self.warnings))
 
 
-def load_gold(path: str | Path, types: "RelationRegistry | None" = None) -> GoldCorpus:
+def load_gold(path: str | Path, types: RelationRegistry | None = None) -> GoldCorpus:
     """Read a gold folder of standoff documents, a single standoff document or a PubTator file (any name).
 
     ``types`` is the relation-type registry whose ``gold:`` mappings turn annotations into
     triples (default: biomine's own ``patterns/relation_types.yml``).
     """
-    from pipeline.evaluation.events import corpus_relations, pubtator_gold, standoff_gold  # builds the classes above
-    from pipeline.relations.types import registry
+    from pipeline.evaluation.events import corpus_relations, pubtator_gold, standoff_gold  # events builds the classes above
 
     types = types or registry()
     path = Path(path)

@@ -285,4 +285,5 @@ def read_standoff_dir(path: str | Path) -> list[StandoffDocument]:
 def has_annotations(path: str | Path) -> bool:
     """Whether ``path`` is a standoff file (.txt/.a1/.a2/.ann) with annotations beside its ``.txt``."""
     path = Path(path)
-    return path.suffix in STANDOFF_SUFFIXES and bool(annotation_files(path.with_suffix(".txt")))
+    txt = path.with_suffix(".txt")
+    return path.suffix in STANDOFF_SUFFIXES and txt.is_file() and bool(annotation_files(txt))
