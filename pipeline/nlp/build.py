@@ -1,8 +1,10 @@
-"""Building the spaCy pipeline: tokenizer, sentences, abbreviations, entities, relations.
+"""Building the spaCy pipeline: tokenizer, sentences, abbreviations, entities, syntax, relations.
 
-Works on ``spacy.blank("en")`` with scispaCy's rule tokenizer; when a user has a
-statistical model installed, ``model=NAME`` loads it instead (its tagger and
-parser come along; our rules do not depend on them).
+The trained pipeline that ships in ``models/`` (tagger, parser, lemmatizer; see
+docs/dependencies.md) is loaded by default; ``model=PATH`` names another one and
+``model="none"`` runs on rules alone. The trained components never run over the
+whole document: ``biomine_syntax_v1`` hands them only the sentences that can hold
+a relation, which is what keeps the parser affordable.
 """
 from __future__ import annotations
 
@@ -11,9 +13,27 @@ from pathlib import Path
 from pipeline.errors import ModelError
 from pipeline.nlp.tokenizer import biomine_tokenizer
 
-from pipeline.resources import patterns_dir
+from pipeline.resources import default_model_path, patterns_dir
 
 PATTERNS_DIR = patterns_dir()
+
+
+RULES_ONLY = "none"
+
+
+def load_trained(model: str | None):
+    """The trained spaCy pipeline to use: the shipped default for None, nothing for "none"."""
+    import spacy
+
+    if model == RULES_ONLY:
+        return None
+    target = model or default_model_path()
+    if target is None:
+        return None
+    try:
+        return spacy.load(target, exclude=["ner"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError("E401", model=str(target), detail=str(exc).splitlines()[0]) from exc
 
 
 def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
@@ -23,21 +43,19 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
 
     import pipeline.nlp.components  # noqa: F401  (registers the biomine factories)
 
-    if model:
-        try:
-            nlp = spacy.load(model, exclude=["ner"])
-        except OSError as exc:
-            raise ModelError("E401", model=model, detail=str(exc).splitlines()[0]) from exc
-    else:
-        nlp = spacy.blank("en")
+    trained = load_trained(model)
+    nlp = spacy.blank("en", vocab=trained.vocab) if trained is not None else spacy.blank("en")
     nlp.tokenizer = biomine_tokenizer(nlp)
-    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        nlp.add_pipe("biomine_sentences_v1")
+    nlp.add_pipe("biomine_sentences_v1")
     nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
     quiet_known_warnings()
     nlp.add_pipe("biomine_entities_v1", config={"patterns_dir": str(patterns_dir)})
     if relations:
+        syntax = nlp.add_pipe("biomine_syntax_v1", config={"patterns_dir": str(patterns_dir)})
+        if trained is not None and "parser" in trained.pipe_names:
+            syntax.use(trained)
         nlp.add_pipe("biomine_relations_v1", config={"patterns_dir": str(patterns_dir)})
+    nlp.meta["biomine_model"] = dict(trained.meta) if trained is not None else None
     return nlp
 
 

@@ -4,12 +4,15 @@ spaCy forbids dots in factory names, so versions are suffixes: ``biomine_relatio
 """
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.model import Entity, Sentence
+from pipeline.relations.dependency import PARSES_KEY
 
 for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
     if not Doc.has_extension(_name):
@@ -17,6 +20,8 @@ for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
 
 GIVEN_KEY = "biomine_given_entities"
 TEXT_KEY = "biomine_text"
+PARSE_COUNTS_KEY = "biomine_parse_counts"  # (sentences parsed, sentences), for ``biomine bench``
+_WORDS = re.compile(r"[a-z][a-z-]*")
 
 
 def doc_text(doc: Doc) -> str:
@@ -75,16 +80,65 @@ class EntitiesComponent:
         return doc
 
 
+@functools.lru_cache(maxsize=4)
+def load_extractor(patterns_dir: str):
+    """The relation rules of a patterns folder, loaded once for the syntax and relations components."""
+    from pipeline.relations.extractor import RelationExtractor
+
+    return RelationExtractor.from_directory(Path(patterns_dir))
+
+
+class SyntaxComponent:
+    """Tags and parses the sentences that can hold a relation, and only those.
+
+    A candidate sentence has two entities (or an entity and a site) and a word that
+    triggers a syntactic rule. Each is parsed on its own (``Span.as_doc``) by the
+    trained pipeline's tok2vec, tagger, lemmatizer and parser; the parses are left in
+    ``doc.user_data["biomine_parses"]`` for the relations component.
+    """
+
+    def __init__(self, patterns_dir: str) -> None:
+        self.triggers = load_extractor(patterns_dir).syntactic_triggers
+        self.trained = None
+
+    def use(self, trained) -> None:
+        self.trained = trained
+
+    def candidates(self, doc: Doc) -> list[Sentence]:
+        by_sentence: dict[int, list[Entity]] = {}
+        for ent in doc._.biomine_entities or []:
+            by_sentence.setdefault(ent.sentence, []).append(ent)
+        text = doc_text(doc)
+        chosen = []
+        for sentence in doc._.biomine_sentences or []:
+            ents = by_sentence.get(sentence.index, [])
+            named = sum(e.type != "SITE" for e in ents)
+            if named >= 2 or (named >= 1 and len(ents) > named):
+                words = set(_WORDS.findall(text[sentence.start:sentence.end].lower()))
+                if not words.isdisjoint(self.triggers):
+                    chosen.append(sentence)
+        return chosen
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.trained is None:
+            return doc
+        chosen = self.candidates(doc)
+        spans = [doc.char_span(s.start, s.end, alignment_mode="expand") for s in chosen]
+        pairs = [(s, span.as_doc()) for s, span in zip(chosen, spans) if span is not None]
+        parsed = list(self.trained.pipe(d for _s, d in pairs)) if pairs else []
+        doc.user_data[PARSES_KEY] = {s.index: d for (s, _d), d in zip(pairs, parsed)}
+        doc.user_data[PARSE_COUNTS_KEY] = (len(pairs), len(doc._.biomine_sentences or []))
+        return doc
+
+
 class RelationsComponent:
     def __init__(self, patterns_dir: str) -> None:
-        from pipeline.relations.extractor import RelationExtractor
-
-        self.extractor = RelationExtractor.from_directory(Path(patterns_dir))
+        self.extractor = load_extractor(patterns_dir)
 
     def __call__(self, doc: Doc) -> Doc:
         entities = doc._.biomine_entities or []
         relations = self.extractor.extract(
-            doc_text(doc), doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", "")
+            doc_text(doc), doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", ""), doc=doc
         )
         doc._.biomine_relations = relations
         doc._.biomine_entities = with_resolved_pronouns(entities, relations)
@@ -106,6 +160,11 @@ def with_resolved_pronouns(entities: list[Entity], relations: list) -> list[Enti
 @Language.factory("biomine_entities_v1", default_config={"patterns_dir": ""})
 def make_entities(nlp: Language, name: str, patterns_dir: str) -> EntitiesComponent:
     return EntitiesComponent(patterns_dir)
+
+
+@Language.factory("biomine_syntax_v1", default_config={"patterns_dir": ""})
+def make_syntax(nlp: Language, name: str, patterns_dir: str) -> SyntaxComponent:
+    return SyntaxComponent(patterns_dir)
 
 
 @Language.factory("biomine_relations_v1", default_config={"patterns_dir": ""})

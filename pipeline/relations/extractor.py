@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.model import Entity, Relation, Sentence
 from pipeline.relations.coordination import GENE_KINDS, coordination, parallel_compounds
 from pipeline.relations.coreference import next_topic, resolve_pronoun
+from pipeline.relations.dependency import PARSES_KEY, SentenceParse, match_rule
 from pipeline.relations.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
 from pipeline.relations.grammar import Grammar
 from pipeline.relations.loader import Rule, load_rules
@@ -69,11 +70,14 @@ class RelationExtractor:
         self.grammar = grammar
         self.types = types
         self.modality = modality
+        self.surface = [r for r in rules if r.regex is not None]
+        self.syntactic = [r for r in rules if r.syntax is not None]
+        self.syntactic_triggers = frozenset(w for r in self.syntactic for w in r.syntax.trigger_words())
         # Index rules by trigger word so a sentence only tries the rules it could match.
         self._always: list[int] = []
         self._by_word: dict[str, list[int]] = {}
         prefixes: dict[str, list[int]] = {}
-        for i, rule in enumerate(rules):
+        for i, rule in enumerate(self.surface):
             if rule.triggers is None:
                 self._always.append(i)
                 continue
@@ -93,7 +97,7 @@ class RelationExtractor:
 
     def _candidates(self, words: set[str], rules: list[Rule]) -> list[Rule]:
         """Rules whose trigger could occur among these words, in rule order."""
-        if rules is not self.rules:
+        if rules is not self.surface:
             return [r for r in rules if r.may_match(words)]
         hits = set(self._always)
         for w in words:
@@ -101,14 +105,22 @@ class RelationExtractor:
             for prefix, indices in self._by_prefix:
                 if w.startswith(prefix):
                     hits.update(indices)
-        return [self.rules[i] for i in sorted(hits)]
+        return [self.surface[i] for i in sorted(hits)]
 
     def extract(self, text: str, sentences: list[Sentence], entities: list[Entity], doc_id: str = "",
                 rules: list[Rule] | None = None, dedupe: bool = True, doc: Any = None) -> list[Relation]:
-        """All relations of a document, in text order, one per distinct triple mention."""
+        """All relations of a document, in text order, one per distinct triple mention.
+
+        ``doc`` is the spaCy Doc; the sentences ``biomine_syntax_v1`` parsed are in its
+        ``user_data["biomine_parses"]`` and get the syntactic rules as well.
+        """
         by_sentence: dict[int, list[Entity]] = {}
         for ent in entities:
             by_sentence.setdefault(ent.sentence, []).append(ent)
+        chosen = rules if rules is not None else self.rules
+        surface = [r for r in chosen if r.regex is not None] if rules is not None else self.surface
+        syntactic = [r for r in chosen if r.syntax is not None]
+        parses = doc.user_data.get(PARSES_KEY, {}) if doc is not None else {}
         relations: list[Relation] = []
         topic: Entity | None = None
         for sentence in sentences:
@@ -116,7 +128,11 @@ class RelationExtractor:
             if not ents or not _may_hold_relation(ents, sentence.text):
                 continue
             elements = build_elements(text, sentence, ents)
-            relations.extend(self._sentence(doc_id, sentence, elements, topic, rules or self.rules))
+            relations.extend(self._sentence(doc_id, sentence, elements, topic, surface))
+            parsed = parses.get(sentence.index)
+            if parsed is not None and syntactic:
+                parse = SentenceParse(parsed, sentence.start, ents)
+                relations.extend(self._syntactic(doc_id, sentence, elements, parse, syntactic))
             topic = next_topic(elements, topic)
         if not dedupe:
             return relations
@@ -154,8 +170,6 @@ class RelationExtractor:
                                   widen="object" in rule.coordinate)
         if "subject" in idx and not subjects:
             return []
-        if rule.swap:
-            subjects, objects = objects, subjects
         if "site" not in idx:
             sites = [None]
         elif "site" in rule.coordinate:
@@ -164,6 +178,33 @@ class RelationExtractor:
             sites = [elements[idx["site"]].entity]
         trigger = elements[idx["trigger"]] if "trigger" in idx else None
         negated, hedged = self.modality.flags(elements, first, last)
+        span = (trigger.start, trigger.end) if trigger else None
+        return self._emit(doc_id, sentence, elements, rule, subjects, objects, sites, span, negated, hedged)
+
+    def _syntactic(self, doc_id: str, sentence: Sentence, elements: list[Element], parse: SentenceParse,
+                   rules: list[Rule]) -> list[Relation]:
+        """Triples of the syntactic rules whose trigger words occur in this parsed sentence."""
+        words = {t.lower_ for t in parse.doc}
+        out: list[Relation] = []
+        for rule in rules:
+            if rule.syntax is None or words.isdisjoint(rule.syntax.trigger_words()):
+                continue
+            for m in match_rule(rule.syntax, parse, rule.coordinate):
+                subjects = m.subjects
+                if not subjects and not self.types[rule.relation].subject_optional:
+                    continue
+                negated, hedged = self.modality.syntactic_flags(parse.doc, m.trigger)
+                sites = [s for s in m.sites if s.type == "SITE"]
+                out.extend(self._emit(doc_id, sentence, elements, rule, subjects, m.objects, sites or [None],
+                                      parse.char_span(m.trigger), negated, hedged))
+        return out
+
+    def _emit(self, doc_id: str, sentence: Sentence, elements: list[Element], rule: Rule, subjects: list[Entity],
+              objects: list[Entity], sites: list, trigger: tuple[int, int] | None, negated: bool,
+              hedged: bool) -> list[Relation]:
+        """Relations for every subject x object x site, checked against the relation's argument types."""
+        if rule.swap:
+            subjects, objects = objects, subjects
         out = []
         for obj in objects:
             for subj in subjects or [None]:
@@ -183,8 +224,7 @@ class RelationExtractor:
                 for site in sites:
                     out.append(Relation(
                         doc_id=doc_id, relation=relation, subject=subj, object=obj_, sentence=sentence,
-                        rule=rule.id, site=site, negated=negated or excluded, hedged=hedged,
-                        trigger=(trigger.start, trigger.end) if trigger else None,
+                        rule=rule.id, site=site, negated=negated or excluded, hedged=hedged, trigger=trigger,
                     ))
         return out
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.errors import PatternError
+from pipeline.relations.dependency import GENE_HEADS, DependencyPattern, TriggerSpec, compile_paths
+from pipeline.relations.dependency import trigger_words as dependency_trigger_words
 from pipeline.relations.grammar import Grammar
 from pipeline.relations.language import Context, compile_pattern, trigger_words
+from pipeline.relations.paths import PathSyntaxError
 from pipeline.relations.types import RelationRegistry
 from pipeline.resources import load_yaml, validate
 
@@ -43,11 +46,42 @@ class Example(BaseModel):
     xfail: str | bool | None = None  # a known miss, kept visible: the reason
 
 
+class TriggerModel(BaseModel):
+    """The trigger of a syntactic rule: verb lemmas (all forms generated) and/or literal words."""
+
+    model_config = ConfigDict(extra="forbid")
+    lemmas: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    tags: list[str] | None = None
+    voice: Literal["active", "passive"] | None = None
+    not_deps: list[str] = Field(default_factory=list)
+    unless: str | None = None  # a path that, when it reaches any token, stops the rule at this trigger
+
+    @model_validator(mode="after")
+    def _some_word(self) -> "TriggerModel":
+        if not self.lemmas and not self.words:
+            raise ValueError("a trigger needs lemmas or words")
+        return self
+
+
+class SyntaxModel(BaseModel):
+    """A syntactic rule: dependency paths from the trigger to each role (docs/patterns.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    trigger: TriggerModel
+    object: str
+    subject: str | None = None
+    site: str | None = None
+    require: list[Role] = Field(default_factory=lambda: ["object"])
+    heads: list[str] = Field(default_factory=list)  # more head nouns that stand for the gene they name
+
+
 class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     description: str
-    pattern: str
+    pattern: str | None = None
+    syntax: SyntaxModel | None = None
     examples: list[Example]
     relation: str | None = None
     swap: bool = False
@@ -59,6 +93,12 @@ class RuleSpec(BaseModel):
         if not any(ex.expect for ex in examples):
             raise ValueError("needs at least one example with an expected triple")
         return examples
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "RuleSpec":
+        if (self.pattern is None) == (self.syntax is None):
+            raise ValueError("a rule has either a surface `pattern` or a `syntax` block, not both")
+        return self
 
 
 class RuleFile(BaseModel):
@@ -78,7 +118,7 @@ class Rule:
     relation: str
     description: str
     pattern: str
-    regex: re.Pattern
+    regex: re.Pattern | None  # None for a syntactic rule
     roles: set[str]
     examples: list[dict] = field(default_factory=list)
     swap: bool = False  # subject and object are captured in reverse order of the triple
@@ -86,6 +126,7 @@ class Rule:
     triggers: tuple[frozenset[str], tuple[str, ...]] | None = None  # None: no cheap pre-check
     coordinate: tuple[str, ...] = ("subject", "object", "site")  # roles widened to their coordination
     expanded: str = ""  # the pattern after macros and lemmas, for ``biomine rules explain``
+    syntax: DependencyPattern | None = None  # a syntactic rule's trigger and paths
 
     def may_match(self, words: set[str]) -> bool:
         """False when the sentence lacks every word the trigger could be."""
@@ -124,16 +165,44 @@ def load_rule_file(path: Path, grammar: Grammar, types: RelationRegistry) -> lis
                 if exp.relation:
                     types.check(exp.relation, f"rules.{index}.examples.{ex_index}.expect.relation", path)
         ctx = Context(path, item.id, grammar, scope)
-        regex, roles, expanded = compile_pattern(item.pattern, ctx)
+        examples = [_example_dict(ex) for ex in item.examples]
+        if item.syntax is not None:
+            rules.append(_syntactic_rule(item, relation, examples, ctx))
+            continue
+        regex, roles, expanded = compile_pattern(item.pattern or "", ctx)
         if "object" not in roles:
             raise ctx.error("pattern must capture an object")
-        rules.append(Rule(item.id, relation, item.description, item.pattern, regex, roles,
-                          [_example_dict(ex) for ex in item.examples], item.swap, str(path),
+        rules.append(Rule(item.id, relation, item.description, item.pattern or "", regex, roles,
+                          examples, item.swap, str(path),
                           trigger_words(expanded, grammar), tuple(item.coordinate), expanded))
     unused = sorted(set(spec.macros) - scope.used)
     if unused:
         raise PatternError("E302", path=path, where=f"macros.{unused[0]}", detail="defined but never used")
     return rules
+
+
+def _syntactic_rule(item: RuleSpec, relation: str, examples: list[dict], ctx: Context) -> Rule:
+    """Compile a ``syntax:`` block; a bad path is E303 naming file and rule."""
+    spec = item.syntax
+    assert spec is not None
+    texts = {role: text for role, text in (("subject", spec.subject), ("object", spec.object), ("site", spec.site))
+             if text}
+    try:
+        paths = compile_paths(texts)
+    except PathSyntaxError as exc:
+        raise ctx.error(str(exc)) from None
+    words = dependency_trigger_words(spec.trigger.lemmas, spec.trigger.words)
+    try:
+        unless = compile_paths({"unless": spec.trigger.unless})["unless"] if spec.trigger.unless else None
+    except PathSyntaxError as exc:
+        raise ctx.error(str(exc)) from None
+    trigger = TriggerSpec(words, frozenset(spec.trigger.tags) if spec.trigger.tags else None, spec.trigger.voice,
+                          frozenset(spec.trigger.not_deps), unless)
+    pattern = DependencyPattern(trigger, paths, tuple(spec.require), GENE_HEADS | {h.lower() for h in spec.heads},
+                                texts)
+    shown = "; ".join(f"{role}: {text}" for role, text in texts.items())
+    return Rule(item.id, relation, item.description, shown, None, set(texts) | {"trigger"}, examples, item.swap,
+                str(ctx.path), (words, ()), tuple(item.coordinate), shown, pattern)
 
 
 def load_rules(directory: Path, grammar: Grammar, types: RelationRegistry) -> list[Rule]:

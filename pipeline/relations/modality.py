@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -138,4 +138,38 @@ class Modality:
                     negated = True
                 else:
                     hedged = True
+        return negated, hedged
+
+    def syntactic_flags(self, doc: Any, trigger: Any) -> tuple[bool, bool]:
+        """(negated, hedged) for a trigger in a parsed sentence: a cue counts when the trigger lies in
+        the clause the cue governs (``dependency.scope_tokens``), not within a fixed window."""
+        from pipeline.relations.dependency import scope_tokens
+
+        words = [t.lower_ for t in doc]
+        blocked: set[int] = set()
+        for phrase in self.pseudo:
+            n = len(phrase)
+            for k in range(len(words) - n + 1):
+                if tuple(words[k:k + n]) == phrase:
+                    blocked.update(range(k, k + n))
+        first_word = next((t.i for t in doc if not t.is_punct), 0)
+        negated = hedged = False
+        for cue in self.cues:
+            if (cue.category == "NEGATED" and negated) or (cue.category == "HEDGED" and hedged):
+                continue
+            n = len(cue.words)
+            for k in range(len(words) - n + 1):
+                if any(i in blocked for i in range(k, k + n)):
+                    continue
+                if not all(_word_matches(p, w) for p, w in zip(cue.words, words[k:k + n])):
+                    continue
+                last = k + n - 1
+                if cue.sentence_start:
+                    hit = k == first_word and trigger.i > last
+                else:
+                    hit = trigger.i in scope_tokens(doc[last])
+                if hit:
+                    negated = negated or cue.category == "NEGATED"
+                    hedged = hedged or cue.category == "HEDGED"
+                    break
         return negated, hedged

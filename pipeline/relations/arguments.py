@@ -1,0 +1,168 @@
+"""Semantic roles over a dependency parse: who acts and on what, across the constructions that hide it.
+
+The parser (``models/biomine_genia_sm``, converted from the GENIA Treebank with the
+conventions of docs/dependencies.md) gives one head per word. A verb's subject or
+object is often not its own dependent; these functions recover it:
+
+- coordinated verbs share their subject and their object ("LKB1 phosphorylates and
+  activates AMPK": the converter attaches a shared object to the first conjunct);
+- a relative clause's subject is the noun it modifies ("MST1 is a kinase that
+  phosphorylates LATS1"); a reduced relative's ("ASK1 phosphorylated by Akt",
+  "a kinase phosphorylating ASK1") likewise;
+- control and means clauses inherit the subject of the clause they depend on
+  ("LKB1 restrains growth by phosphorylating AMPK"); an object-control verb passes
+  its object ("X induces Y to phosphorylate Z").
+
+The understood-subject rule is the heuristic measured against the treebank's traces
+in docs/dependencies.md. Entities are found on the tokens these roles reach by
+``pipeline.relations.dependency``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+Token = Any
+
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+COPULAS = frozenset({"be", "is", "are", "was", "were", "been", "being", "remain", "remains", "remained",
+                     "become", "becomes", "became"})
+_VERB_TAGS = ("VB", "MD")
+
+
+def _is_verbal(tok: Token) -> bool:
+    return tok.tag_.startswith(_VERB_TAGS) or tok.dep_ in ("ROOT", "relcl", "advcl", "xcomp", "ccomp", "pcomp")
+
+
+def _children(tok: Token, *labels: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in labels]
+
+
+def antecedent(tok: Token) -> Token:
+    """A relative pronoun stands for the noun its clause modifies ("a kinase that ..." -> kinase)."""
+    if tok.lower_ in RELATIVE_PRONOUNS:
+        clause = tok.head
+        while clause.dep_ == "conj" and clause.head is not clause:
+            clause = clause.head
+        if clause.dep_ == "relcl" and clause.head is not clause:
+            return clause.head
+    return tok
+
+
+def _governor(verb: Token) -> Token | None:
+    """The verb a control or means clause depends on (through a preposition for "by phosphorylating")."""
+    head = verb.head
+    if head is verb:
+        return None
+    if verb.dep_ == "pcomp" and head.dep_ in ("prep", "agent") and head.head is not head:
+        return head.head
+    return head
+
+
+def subjects(verb: Token, depth: int = 0) -> list[Token]:
+    """The (understood) subject of a verb: its own nsubj, else inherited as the module docstring says."""
+    if depth > 6:
+        return []
+    own = _children(verb, "nsubj")
+    if own:
+        return [antecedent(t) for t in own]
+    dep = verb.dep_
+    if dep == "conj" and verb.head is not verb and _is_verbal(verb.head):
+        return subjects(verb.head, depth + 1)
+    if dep == "relcl" and verb.head is not verb:
+        return [verb.head]
+    if dep == "acl" and verb.tag_ == "VBG" and verb.head is not verb:
+        return [verb.head]  # "a kinase phosphorylating ASK1"
+    if dep == "xcomp":
+        gov = verb.head
+        objects_of_gov = _children(gov, "dobj")
+        return [antecedent(t) for t in objects_of_gov] or subjects(gov, depth + 1)
+    if dep in ("advcl", "pcomp"):
+        gov = _governor(verb)
+        if gov is not None and _is_verbal(gov):
+            return subjects(gov, depth + 1)
+    return []
+
+
+def objects(verb: Token, depth: int = 0) -> list[Token]:
+    """Direct objects, shared across coordinated verbs in either direction."""
+    own = _children(verb, "dobj")
+    if own:
+        return [antecedent(t) for t in own]
+    if depth > 4:
+        return []
+    if verb.dep_ == "conj" and verb.head is not verb and _is_verbal(verb.head):
+        shared = objects(verb.head, depth + 1)
+        if shared:
+            return shared
+    for conj in _children(verb, "conj"):
+        if _is_verbal(conj):
+            found = [antecedent(t) for t in _children(conj, "dobj")]
+            if found:
+                return found
+    return []
+
+
+def passive_subjects(verb: Token, depth: int = 0) -> list[Token]:
+    """What a passive verb is about: nsubjpass, the noun of a reduced relative, or a shared one."""
+    own = _children(verb, "nsubjpass")
+    if own:
+        return [antecedent(t) for t in own]
+    if depth > 4:
+        return []
+    dep = verb.dep_
+    if dep == "acl" and verb.head is not verb:
+        return [verb.head]  # "ASK1 phosphorylated by Akt"
+    if dep == "conj" and verb.head is not verb and _is_verbal(verb.head):
+        return passive_subjects(verb.head, depth + 1) or subjects(verb.head, depth + 1)
+    if dep == "xcomp":  # "ASK1 appears to be phosphorylated"
+        return subjects(verb.head, depth + 1)
+    if dep == "relcl" and verb.head is not verb:
+        return [verb.head]
+    if dep == "amod" and verb.head is not verb:
+        return [verb.head]  # "phosphorylated ASK1"
+    return []
+
+
+def agents(trigger: Token) -> list[Token]:
+    """The "by" phrases of a passive or nominal, including coordinated ones ("by PAK3 ... and by PKA")."""
+    preps = [c for c in trigger.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")]
+    preps += [c for c in trigger.children if c.dep_ == "conj" and c.lower_ == "by"]
+    for prep in list(preps):
+        preps += [c for c in prep.children if c.dep_ == "conj" and c.lower_ == "by"]
+    return [p for prep in preps for p in prep.children if p.dep_ in ("pobj", "pcomp")]
+
+
+def of_objects(noun: Token) -> list[Token]:
+    """The object of a nominal: "phosphorylation of ASK1"."""
+    return [p for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+            for p in prep.children if p.dep_ == "pobj"]
+
+
+ROLES = {
+    "subj": subjects,
+    "obj": objects,
+    "passive": passive_subjects,
+    "agent": agents,
+    "of": of_objects,
+}
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """A token and the tokens coordinated with it ("LATS1 and LATS2", "JNK, p38 and ERK")."""
+    out = [tok]
+    stack = [tok]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ in ("conj", "appos") and child.i not in {t.i for t in out} and len(out) < 64:
+                out.append(child)
+                stack.append(child)
+    return out
+
+
+def copula_subject(noun: Token) -> Token | None:
+    """"MST1 is a kinase": the subject of the copula whose predicate ``noun`` is."""
+    if noun.dep_ == "attr" and noun.head.lemma_ in COPULAS | {"be"} or (
+            noun.dep_ == "attr" and noun.head.lower_ in COPULAS):
+        subj = _children(noun.head, "nsubj")
+        return subj[0] if subj else None
+    return None

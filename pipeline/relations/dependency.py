@@ -1,0 +1,230 @@
+"""Syntactic rules: a trigger word and the dependency paths that reach its arguments.
+
+A rule's ``syntax:`` block names its trigger (verb lemmas, whose forms are
+generated, or literal words) and a path per role (``pipeline.relations.paths``).
+Matching runs on the parse of one sentence (``biomine_syntax_v1`` parses only the
+sentences that can hold a relation). The tokens a path reaches become entities:
+the entity on the token itself, else one named in its noun phrase ("the ASK1
+protein", "ERK activation"), else the subject of a copula ("MST1 is a kinase
+that ...") or the noun an apposition renames. Each argument is widened to the
+tokens coordinated with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.model import Entity
+from pipeline.relations.arguments import ROLES, antecedent, conjuncts, copula_subject
+from pipeline.relations.language import verb_forms
+from pipeline.relations.paths import Path, compile_path
+
+Token = Any
+PARSES_KEY = "biomine_parses"  # Doc.user_data: {sentence index: the parsed sentence Doc}
+# Head nouns that let a noun phrase stand for the gene it names ("the ASK1 protein", "Akt kinase").
+GENE_HEADS = frozenset({
+    "protein", "proteins", "kinase", "kinases", "gene", "genes", "enzyme", "enzymes", "isoform", "isoforms",
+    "homolog", "homologue", "homologs", "ortholog", "subunit", "subunits", "complex", "complexes", "family",
+    "member", "members", "phosphatase", "phosphatases", "receptor", "receptors", "factor", "factors",
+    "molecule", "molecules", "product", "products", "polypeptide", "holoenzyme", "form", "forms", "mutant",
+    "gtpase", "oncoprotein", "domain", "homologue", "activity", "activities", "catalytic", "protein-kinase",
+})
+# Nouns whose "of" complement is the protein meant ("the C-terminus of ASK1", "a residue of p53").
+PART_NOUNS = frozenset({
+    "domain", "domains", "terminus", "tail", "region", "regions", "residue", "residues", "site", "sites",
+    "subunit", "subunits", "form", "forms", "isoform", "isoforms", "fragment", "portion", "moiety", "loop",
+    "motif", "member", "members", "level", "levels", "activity", "activities", "amount", "pool", "fraction",
+})
+CLAUSE_LABELS = frozenset({"conj", "parataxis", "relcl", "advcl", "acl", "ccomp", "csubj"})
+
+
+@dataclass
+class TriggerSpec:
+    """Which tokens can trigger a rule."""
+
+    words: frozenset[str]
+    tags: frozenset[str] | None = None
+    voice: str | None = None  # "active", "passive" or None for either
+    not_deps: frozenset[str] = frozenset()
+    unless: Path | None = None  # the rule does not apply where this path reaches a token
+
+    def matches(self, tok: Token) -> bool:
+        if tok.lower_ not in self.words:
+            return False
+        if self.tags is not None and tok.tag_ not in self.tags:
+            return False
+        if tok.dep_ in self.not_deps:
+            return False
+        if self.voice is not None and voice(tok) != self.voice:
+            return False
+        return self.unless is None or not self.unless(tok)
+
+
+def voice(tok: Token) -> str:
+    """Passive when the verb has a passive subject or auxiliary, or is a past participle modifying a noun."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+        return "passive"
+    if tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod", "relcl", "conj", "xcomp", "advcl"):
+        return "passive"
+    return "active"
+
+
+@dataclass
+class DependencyPattern:
+    """The compiled ``syntax:`` block of a rule."""
+
+    trigger: TriggerSpec
+    paths: dict[str, Path]
+    required: tuple[str, ...]
+    heads: frozenset[str] = GENE_HEADS
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def trigger_words(self) -> frozenset[str]:
+        return self.trigger.words
+
+
+def trigger_words(lemmas: list[str], words: list[str]) -> frozenset[str]:
+    """Every form of the verb lemmas, plus the literal words (nominal triggers are listed as words)."""
+    forms = {w.lower() for w in words}
+    for lemma in lemmas:
+        forms.update(verb_forms(lemma.lower()))
+    return frozenset(forms)
+
+
+def compile_paths(paths: dict[str, str]) -> dict[str, Path]:
+    return {role: compile_path(text, ROLES) for role, text in paths.items()}
+
+
+class SentenceParse:
+    """A parsed sentence with its entities mapped onto tokens.
+
+    ``doc`` is the parse of the sentence alone (``Span.as_doc``); ``offset`` is the
+    sentence's start in the document, so token ``t`` covers document characters
+    ``offset + t.idx`` onward.
+    """
+
+    def __init__(self, doc: Any, offset: int, entities: list[Entity]) -> None:
+        self.doc = doc
+        self.offset = offset
+        self.by_token: dict[int, list[Entity]] = {}
+        starts = [offset + t.idx for t in doc]
+        for ent in entities:
+            for tok in doc:
+                t_start = starts[tok.i]
+                t_end = t_start + len(tok.text)
+                if ent.start < t_end and t_start < ent.end:
+                    self.by_token.setdefault(tok.i, []).append(ent)
+        self.head_of: dict[tuple[int, int], int] = {}
+        for ent in entities:
+            toks = [i for i, ents in self.by_token.items() if ent in ents]
+            if toks:
+                inside = set(toks)
+                heads = [i for i in toks if doc[i].head.i not in inside or doc[i].head.i == i]
+                self.head_of[(ent.start, ent.end)] = (heads or toks)[-1]
+
+    def token_entities(self, tok: Token) -> list[Entity]:
+        """Entities whose head word is this token; in a compound token, "/" lists all, "-" keeps the last."""
+        ents = [e for e in self.by_token.get(tok.i, []) if self.head_of.get((e.start, e.end)) == tok.i]
+        if len(ents) <= 1:
+            return ents
+        ents.sort(key=lambda e: e.start)
+        text = self.doc.text
+        groups: list[list[Entity]] = [[ents[0]]]
+        for prev, ent in zip(ents, ents[1:]):
+            gap = text[prev.end - self.offset:ent.start - self.offset]
+            if gap.strip() in ("/", ",", "and", "or"):
+                groups[-1].append(ent)
+            else:
+                groups.append([ent])
+        return groups[-1]
+
+    def entities_for(self, tok: Token, heads: frozenset[str], depth: int = 0) -> list[Entity]:
+        """The entities a reached token stands for (see the module docstring)."""
+        tok = antecedent(tok)
+        own = self.token_entities(tok)
+        if own or depth > 2:
+            return own
+        if tok.lower_ in heads or (tok.lemma_ and tok.lemma_.lower() in heads):
+            for child in tok.children:
+                if child.dep_ in ("compound", "amod", "nmod", "poss", "nn") and child.i < tok.i:
+                    found = self.entities_for(child, heads, depth + 1)
+                    if found:
+                        return found
+        if tok.lower_ in PART_NOUNS:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            found = self.entities_for(pobj, heads, depth + 1)
+                            if found:
+                                return found
+        subject = copula_subject(tok)
+        if subject is not None:
+            return self.entities_for(subject, heads, depth + 1)
+        if tok.dep_ == "appos" and tok.head is not tok:
+            return self.token_entities(tok.head)
+        return []
+
+    def arguments(self, tokens: list[Token], heads: frozenset[str], widen: bool) -> list[Entity]:
+        """Entities for the reached tokens and, when ``widen``, for the tokens coordinated with them."""
+        seen: set[tuple[int, int]] = set()
+        out: list[Entity] = []
+        for tok in tokens:
+            for member in (conjuncts(tok) if widen else [tok]):
+                for ent in self.entities_for(member, heads):
+                    key = (ent.start, ent.end)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(ent)
+        return out
+
+    def char_span(self, tok: Token) -> tuple[int, int]:
+        start = self.offset + tok.idx
+        return start, start + len(tok.text)
+
+
+def scope_tokens(cue: Token) -> set[int]:
+    """Token indices a negation or hedge cue governs: its head's clause (and its own subtree),
+    without the coordinated, relative or adverbial clauses hanging off that head."""
+    head = cue.head if cue.dep_ in ("neg", "aux", "advmod", "det", "amod", "mark", "prep", "npadvmod") else cue
+    scope: set[int] = set()
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        scope.add(tok.i)
+        for child in tok.children:
+            if child.dep_ in CLAUSE_LABELS and tok is head and child.i != cue.i:
+                continue
+            stack.append(child)
+    for tok in cue.subtree:
+        scope.add(tok.i)
+    return scope
+
+
+@dataclass
+class SyntacticMatch:
+    """What one syntactic rule found at one trigger."""
+
+    trigger: Token
+    subjects: list[Entity]
+    objects: list[Entity]
+    sites: list[Entity]
+    subject_reached: bool  # the subject path reached words, entities or not ("the kinase phosphorylates X")
+
+
+def match_rule(pattern: DependencyPattern, parse: SentenceParse, coordinate: tuple[str, ...]) -> list[SyntacticMatch]:
+    """Every trigger of the rule in the sentence with the entities its paths reach."""
+    matches = []
+    for tok in parse.doc:
+        if not pattern.trigger.matches(tok):
+            continue
+        reached = {role: path(tok) for role, path in pattern.paths.items()}
+        args = {role: parse.arguments(tokens, pattern.heads, widen=role in coordinate)
+                for role, tokens in reached.items()}
+        if any(not args.get(role) for role in pattern.required):
+            continue
+        if not args.get("object"):
+            continue
+        matches.append(SyntacticMatch(tok, args.get("subject", []), args["object"], args.get("site", []),
+                                      bool(reached.get("subject"))))
+    return matches

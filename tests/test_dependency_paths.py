@@ -1,0 +1,71 @@
+"""The dependency path language and the semantic roles, on hand-built parses (no model needed)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from pipeline.relations.arguments import ROLES, agents, objects, passive_subjects, subjects
+from pipeline.relations.paths import PathSyntaxError, compile_path
+
+NLP = spacy.blank("en")
+
+
+def parse(words: str, heads: list[int], deps: str, tags: str | None = None) -> Doc:
+    """A Doc from space-separated words, head indices and labels (as a parser would leave them)."""
+    w = words.split()
+    return Doc(NLP.vocab, words=w, heads=heads, deps=deps.split(), tags=(tags or " ".join(["NN"] * len(w))).split())
+
+
+# "MST1 is a kinase that phosphorylates and activates LATS1 and LATS2 ."
+RELCL = parse("MST1 is a kinase that phosphorylates and activates LATS1 and LATS2 .",
+              [1, 1, 3, 1, 5, 3, 5, 5, 5, 8, 8, 1],
+              "nsubj ROOT det attr nsubj relcl cc conj dobj cc conj punct",
+              "NN VBZ DT NN WDT VBZ CC VBZ NN CC NN .")
+# "LKB1 restrains growth by phosphorylating AMPK ."
+MEANS = parse("LKB1 restrains growth by phosphorylating AMPK .", [1, 1, 1, 1, 3, 4, 1],
+              "nsubj ROOT dobj prep pcomp dobj punct", "NN VBZ NN IN VBG NN .")
+# "Raf-1 is phosphorylated by PAK3 and by PKA ."
+PASSIVE = parse("Raf-1 is phosphorylated by PAK3 and by PKA .", [2, 2, 2, 2, 3, 2, 2, 6, 2],
+                "nsubjpass auxpass ROOT agent pobj cc conj pobj punct", "NN VBZ VBN IN NN CC IN NN .")
+# "X induces Y to phosphorylate Z ."
+CONTROL = parse("X induces Y to phosphorylate Z .", [1, 1, 1, 4, 1, 4, 1],
+                "nsubj ROOT dobj aux xcomp dobj punct", "NN VBZ NN TO VB NN .")
+
+
+@pytest.mark.parametrize("doc,trigger,role,expected", [
+    (RELCL, 5, subjects, ["kinase"]),       # relative clause: the noun it modifies
+    (RELCL, 7, subjects, ["kinase"]),       # a coordinated verb shares the subject
+    (RELCL, 5, objects, ["LATS1"]),         # the shared object sits on the verb whose conjunct is the trigger
+    (RELCL, 7, objects, ["LATS1"]),
+    (MEANS, 4, subjects, ["LKB1"]),         # a means clause inherits the clause subject
+    (PASSIVE, 2, passive_subjects, ["Raf-1"]),
+    (PASSIVE, 2, agents, ["PAK3", "PKA"]),  # coordinated by-phrases
+    (CONTROL, 4, subjects, ["Y"]),          # object control: the object of "induces" acts
+])
+def test_roles(doc, trigger, role, expected):
+    assert [t.text for t in role(doc[trigger])] == expected
+
+
+@pytest.mark.parametrize("path,start,expected", [
+    (">dobj", 1, ["growth"]),
+    (">prep[word=by] >pcomp", 1, ["phosphorylating"]),
+    (">prep[word=with] >pcomp", 1, []),
+    (">prep >pcomp >dobj", 1, ["AMPK"]),
+    ("<dobj", 5, ["phosphorylating"]),
+    ("<dobj <pcomp <prep", 5, ["restrains"]),
+    ("(<*)+", 5, ["restrains", "by", "phosphorylating"]),
+    (">* [word=growth|AMPK]", 1, ["growth"]),
+    (">dobj | >nsubj", 1, ["LKB1", "growth"]),
+    ("@subj", 4, ["LKB1"]),
+    (">prep? >pcomp", 1, ["phosphorylating"]),
+])
+def test_paths(path, start, expected):
+    found = compile_path(path, ROLES)(MEANS[start])
+    assert sorted(t.text for t in found) == sorted(expected)
+
+
+@pytest.mark.parametrize("bad", ["(>dobj", ">dobj)", "? >dobj", "@nobody", ">prep[size=3]", "> dobj", ">dobj |"])
+def test_bad_paths_are_errors(bad):
+    with pytest.raises(PathSyntaxError):
+        compile_path(bad, ROLES)
