@@ -11,18 +11,26 @@ from pipeline.cli._app import reports_errors, rules_app
 
 @rules_app.command("check")
 @reports_errors
-def check(verbose: bool = typer.Option(False, "--verbose", "-v", help="List every example, not only failures.")) -> None:
+def check(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every example, not only failures."),
+    model: Optional[str] = typer.Option(None, "--model", help="Trained pipeline for syntactic rules ('none': rules only)."),
+) -> None:
     """Validate every file in patterns/ and run every rule and site example; exit 1 on a failure."""
     from pipeline.entities.site_patterns import SitePatterns
     from pipeline.relations.examples import run_example
     from pipeline.resources import patterns_dir
     from pipeline.runner import Processor
 
-    processor = Processor()  # loading validates grammar, macros, relation types, modality, rules, dictionaries
+    processor = Processor(model=model)  # loading validates grammar, macros, relation types, modality, rules, dictionaries
+    parsed = processor.nlp.get_pipe("biomine_syntax_v1").trained is not None
     extractor = processor.nlp.get_pipe("biomine_relations_v1").extractor
     counts = {"ok": 0, "FAIL": 0, "xfail": 0, "xpass": 0}
+    counts["skipped"] = 0
     for rule in extractor.rules:
         for example in rule.examples:
+            if rule.syntax is not None and not parsed:
+                counts["skipped"] += 1
+                continue
             result = run_example(processor, rule, example)
             counts[result.status] += 1
             if verbose or result.status in ("FAIL", "xpass"):
@@ -47,14 +55,17 @@ def check(verbose: bool = typer.Option(False, "--verbose", "-v", help="List ever
 def explain(
     rule_id: str = typer.Argument(..., help="A rule id, e.g. phosphorylation.active."),
     text: Optional[str] = typer.Argument(None, help="A sentence to try the rule on."),
+    model: Optional[str] = typer.Option(None, "--model", help="Trained pipeline for syntactic rules ('none': rules only)."),
 ) -> None:
     """Show a rule: its description, pattern, compiled form and examples, and what it finds in TEXT."""
     from pipeline.errors import PatternError
+    from pipeline.model import Document
+    from pipeline.relations.dependency import PARSES_KEY
     from pipeline.relations.elements import build_elements, encode
     from pipeline.relations.examples import rule_triples, run_example
     from pipeline.runner import Processor
 
-    processor = Processor()
+    processor = Processor(model=model)
     extractor = processor.nlp.get_pipe("biomine_relations_v1").extractor
     rule = next((r for r in extractor.rules if r.id == rule_id), None)
     if rule is None:
@@ -62,18 +73,27 @@ def explain(
         raise PatternError("E310", rule=rule_id, detail=f"; similar: {', '.join(close)}" if close else "")
     typer.echo(f"{rule.id}  ({rule.relation}, {rule.source})\n\n{rule.description}\n")
     typer.echo(f"pattern:\n  {rule.pattern}\n\nexpanded (macros and lemmas):\n  {rule.expanded}\n")
-    typer.echo(f"compiled regular expression:\n  {rule.regex.pattern}\n")
+    if rule.regex is not None:
+        typer.echo(f"compiled regular expression:\n  {rule.regex.pattern}\n")
+    else:
+        trigger = rule.syntax.trigger
+        typer.echo(f"syntactic rule; trigger words: {', '.join(sorted(trigger.words))}"
+                   + (f"; voice: {trigger.voice}" if trigger.voice else "") + "\n")
     typer.echo("examples:")
     for example in rule.examples:
         result = run_example(processor, rule, example)
         typer.echo(f"  {result.status:5} {example['text']}  -> {example.get('expect') or 'nothing'}")
     if text:
         found, _entities = rule_triples(processor, rule, text)
-        processed = processor.process(__import__("pipeline.model", fromlist=["Document"]).Document("text", text))
+        processed = processor.process(Document("text", text), keep_doc=True)
         typer.echo("\nsentence elements:")
         for sentence in processed.sentences:
             ents = [e for e in processed.entities if e.sentence == sentence.index and e.rule != "coref:pronoun"]
             typer.echo("  " + encode(build_elements(text, sentence, ents))[0])
+        for index, parse in sorted((processed.spacy_doc.user_data.get(PARSES_KEY) or {}).items()):
+            typer.echo(f"\nparse of sentence {index}:")
+            for tok in parse:
+                typer.echo(f"  {tok.i:3} {tok.text:20} {tok.tag_:5} {tok.dep_:10} <- {tok.head.i} {tok.head.text}")
         typer.echo("\nthis rule finds:" if found else "\nthis rule finds nothing here.")
         for rel in found:
             flags = " ".join(f for f, on in (("negated", rel.negated), ("hedged", rel.hedged)) if on)

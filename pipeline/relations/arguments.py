@@ -72,10 +72,11 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         return [verb.head]
     if dep == "acl" and verb.tag_ == "VBG" and verb.head is not verb:
         return [verb.head]  # "a kinase phosphorylating ASK1"
-    if dep == "xcomp":
+    if dep == "xcomp":  # object control ("induces Y to"), else subject control or raising ("X is predicted to")
         gov = verb.head
         objects_of_gov = _children(gov, "dobj")
-        return [antecedent(t) for t in objects_of_gov] or subjects(gov, depth + 1)
+        return ([antecedent(t) for t in objects_of_gov] or subjects(gov, depth + 1)
+                or passive_subjects(gov, depth + 1))
     if dep in ("advcl", "pcomp"):
         gov = _governor(verb)
         if gov is not None and _is_verbal(gov):
@@ -153,7 +154,8 @@ def conjuncts(tok: Token) -> list[Token]:
     stack = [tok]
     while stack:
         for child in stack.pop().children:
-            if child.dep_ in ("conj", "appos") and child.i not in {t.i for t in out} and len(out) < 64:
+            # an apposition renames ("Sli15p (INCENP)"): it is the same entity, not another member
+            if child.dep_ == "conj" and child.i not in {t.i for t in out} and len(out) < 64:
                 out.append(child)
                 stack.append(child)
     return out

@@ -35,6 +35,9 @@ PART_NOUNS = frozenset({
     "subunit", "subunits", "form", "forms", "isoform", "isoforms", "fragment", "portion", "moiety", "loop",
     "motif", "member", "members", "level", "levels", "activity", "activities", "amount", "pool", "fraction",
 })
+# Modifiers that name a cause, not the entity itself ("TNFalpha-induced NF-kappaB activation").
+CAUSAL_SUFFIXES = ("-induced", "-mediated", "-dependent", "-driven", "-stimulated", "-triggered", "-activated",
+                   "-dependant", "-elicited", "-evoked", "-catalyzed", "-catalysed", "-regulated")
 CLAUSE_LABELS = frozenset({"conj", "parataxis", "relcl", "advcl", "acl", "ccomp", "csubj"})
 
 
@@ -144,15 +147,17 @@ class SentenceParse:
         own = self.token_entities(tok)
         if own or depth > 2:
             return own
-        if tok.lower_ in heads or (tok.lemma_ and tok.lemma_.lower() in heads):
+        is_head = tok.lower_ in heads or bool(tok.lemma_ and tok.lemma_.lower() in heads)
+        if is_head:
             for child in tok.children:
-                if child.dep_ in ("compound", "amod", "nmod", "poss", "nn") and child.i < tok.i:
-                    found = self.entities_for(child, heads, depth + 1)
+                if (child.dep_ in ("compound", "amod", "nmod", "poss", "nn") and child.i < tok.i
+                        and not child.lower_.endswith(CAUSAL_SUFFIXES)):
+                    found = [e for e in self.entities_for(child, heads, depth + 1) if e.type != "SITE"]
                     if found:
                         return found
-        if tok.lower_ in PART_NOUNS:
+        if is_head or tok.lower_ in PART_NOUNS:  # "the C-terminus of ASK1", "mutations in BRCA1"
             for prep in tok.children:
-                if prep.dep_ == "prep" and prep.lower_ == "of":
+                if prep.dep_ == "prep" and (prep.lower_ == "of" or (is_head and prep.lower_ in ("in", "within"))):
                     for pobj in prep.children:
                         if pobj.dep_ == "pobj":
                             found = self.entities_for(pobj, heads, depth + 1)

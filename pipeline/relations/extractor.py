@@ -215,8 +215,10 @@ class RelationExtractor:
                     subj, obj_ = obj, subj  # symmetric: the first-mentioned partner is the subject
                 else:
                     obj_ = obj
-                if subj is not None and subj.id and subj.id == obj_.id and not kind.self_pairs:
+                if subj is not None and not kind.self_pairs and _same_entity(subj, obj_):
                     continue  # "ASK1 ... ASK1": the same protein on both sides is a misreading
+                if subj is not None and rule.syntax is not None and _same_entity(subj, obj_):
+                    continue  # two mentions of one protein across a clause are no self-association
                 relation = self.types.refine(rule.relation, subj, obj_)
                 if not self.types.allows(relation, subj, obj_):
                     continue
@@ -245,6 +247,13 @@ class RelationExtractor:
         if parallel and widen:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
             members += parallel_compounds(elements, members)
         return [elements[i].entity for i in members if elements[i].entity is not None]
+
+
+def _same_entity(a: Entity, b: Entity) -> bool:
+    """Two mentions of one entity: the same id, or (ungrounded) the same text."""
+    if a.id and b.id:
+        return a.id == b.id
+    return a.text.lower() == b.text.lower()
 
 
 def _may_hold_relation(entities: list[Entity], text: str) -> bool:
