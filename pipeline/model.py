@@ -191,4 +191,5 @@ class ProcessedDocument:
     sentences: list[Sentence]
     entities: list[Entity]
     relations: list[Relation]
+    warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (Wxxx code, message fields)
     spacy_doc: Any = field(default=None, repr=False, compare=False)  # the parsed Doc; never written out

@@ -44,7 +44,7 @@ class Processor:
     def process(self, document: Document, given: list[Entity] | None = None,
                 keep_doc: bool = False) -> ProcessedDocument:
         """One document through every component; ``keep_doc`` keeps the spaCy Doc (for rule tools)."""
-        from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY
+        from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY, WARNINGS_KEY
 
         doc = self.nlp.make_doc(document.text)
         doc.user_data["doc_id"] = document.doc_id
@@ -54,7 +54,8 @@ class Processor:
         for _name, component in self.nlp.pipeline:
             doc = component(doc)
         return ProcessedDocument(document, doc._.biomine_sentences or [], doc._.biomine_entities or [],
-                                 doc._.biomine_relations or [], spacy_doc=doc if keep_doc else None)
+                                 doc._.biomine_relations or [], list(doc.user_data.get(WARNINGS_KEY, [])),
+                                 spacy_doc=doc if keep_doc else None)
 
 
 def run(

@@ -74,3 +74,20 @@ def test_less_specific_copies_are_dropped(processor):
     relations = processor.process(Document("x", "Akt phosphorylates ASK1 at Ser83.")).relations
     phos = [(r.subject and r.subject.text, r.site and r.site.text) for r in relations if r.relation == "phosphorylation"]
     assert phos == [("Akt", "Ser83")]
+
+
+def test_a_list_of_hundreds_of_names_stays_bounded(processor):
+    """Issue 10: one sentence coordinating hundreds of proteins must not explode into tens of thousands of
+    triples; what is cut is reported as a W101 warning."""
+    names = ", ".join(f"MAPK{i % 15 + 1}" for i in range(300))
+    text = f"{names} and ASK1 activate {names} and JNK1."
+    processed = processor.process(Document("big", text))
+    assert len(processed.relations) <= 256
+    assert any(code == "W101" for code, _fields in processed.warnings)
+
+
+def test_many_coordinated_arguments_are_capped(processor):
+    names = " , ".join(f"MAPK{i}" for i in range(1, 16)) + " , ASK1 , JNK1 , JNK2 , p38 , ERK1 , ERK2"
+    text = f"{names} , AKT1 , AKT2 , AKT3 , PDK1 , MEK1 , MEK2 , RAF1 , BRAF , SRC , LCK , FYN , YES1 activate TRAF2."
+    processed = processor.process(Document("list", text))
+    assert len([r for r in processed.relations if r.object.text == "TRAF2"]) <= 32

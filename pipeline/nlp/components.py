@@ -20,8 +20,10 @@ for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
 
 GIVEN_KEY = "biomine_given_entities"
 TEXT_KEY = "biomine_text"
+WARNINGS_KEY = "biomine_warnings"  # [(code, fields)] of things a component cut or cleaned (errors.jsonl)
 PARSE_COUNTS_KEY = "biomine_parse_counts"  # (sentences parsed, sentences), for ``biomine bench``
 _WORDS = re.compile(r"[a-z][a-z-]*")
+MAX_PARSE_CHARS = 3000  # longer "sentences" are lists or tables; parsing them buys nothing
 
 
 def doc_text(doc: Doc) -> str:
@@ -113,6 +115,8 @@ class SyntaxComponent:
         for sentence in doc._.biomine_sentences or []:
             ents = by_sentence.get(sentence.index, [])
             named = sum(e.type != "SITE" for e in ents)
+            if sentence.end - sentence.start > MAX_PARSE_CHARS:
+                continue  # a list or table: the relations extractor reports it (W101)
             if named >= 2 or (named >= 1 and len(ents) > named):
                 words = set(_WORDS.findall(text[sentence.start:sentence.end].lower()))
                 if not words.isdisjoint(self.triggers):
@@ -137,8 +141,10 @@ class RelationsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         entities = doc._.biomine_entities or []
+        warnings = doc.user_data.setdefault(WARNINGS_KEY, [])
         relations = self.extractor.extract(
-            doc_text(doc), doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", ""), doc=doc
+            doc_text(doc), doc._.biomine_sentences or [], entities, doc_id=doc.user_data.get("doc_id", ""), doc=doc,
+            warnings=warnings,
         )
         doc._.biomine_relations = relations
         doc._.biomine_entities = with_resolved_pronouns(entities, relations)

@@ -11,6 +11,7 @@ from pipeline.relations.elements import WORD_KIND, Element
 
 COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
 GENE_KINDS = GENE_TYPES
+MAX_MEMBERS = 64  # a coordination longer than this is a list of names; widening stops there
 
 
 def coordination(elements: list[Element], index: int) -> list[int]:
@@ -19,7 +20,7 @@ def coordination(elements: list[Element], index: int) -> list[int]:
     members = [index]
     for step in (-1, 1):
         i = index
-        while True:
+        while len(members) < MAX_MEMBERS:
             j = i + step
             connectors = []
             while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:

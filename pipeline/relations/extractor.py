@@ -23,6 +23,12 @@ from pipeline.relations.loader import Rule, load_rules
 from pipeline.relations.modality import Modality
 from pipeline.relations.types import RelationRegistry, registry
 
+# Bounds that keep time and output linear in the input (issue 10): a "sentence" longer than this is a
+# table or a list, a coordination longer than this is a list of names, and no sentence states more
+# triples than this. What is cut is reported as a W101 warning (errors.jsonl), never silently.
+MAX_SENTENCE_ELEMENTS = 400
+MAX_ARGUMENTS = 32
+MAX_TRIPLES_PER_SENTENCE = 256
 _PRONOUN_HINT = re.compile(r"\b(?:it|this|the)\b", re.IGNORECASE)
 
 
@@ -108,12 +114,15 @@ class RelationExtractor:
         return [self.surface[i] for i in sorted(hits)]
 
     def extract(self, text: str, sentences: list[Sentence], entities: list[Entity], doc_id: str = "",
-                rules: list[Rule] | None = None, dedupe: bool = True, doc: Any = None) -> list[Relation]:
+                rules: list[Rule] | None = None, dedupe: bool = True, doc: Any = None,
+                warnings: list[tuple[str, dict]] | None = None) -> list[Relation]:
         """All relations of a document, in text order, one per distinct triple mention.
 
         ``doc`` is the spaCy Doc; the sentences ``biomine_syntax_v1`` parsed are in its
-        ``user_data["biomine_parses"]`` and get the syntactic rules as well.
+        ``user_data["biomine_parses"]`` and get the syntactic rules as well. Bounds that cut
+        something append ``("W101", fields)`` to ``warnings``.
         """
+        warnings = warnings if warnings is not None else []
         by_sentence: dict[int, list[Entity]] = {}
         for ent in entities:
             by_sentence.setdefault(ent.sentence, []).append(ent)
@@ -128,11 +137,21 @@ class RelationExtractor:
             if not ents or not _may_hold_relation(ents, sentence.text):
                 continue
             elements = build_elements(text, sentence, ents)
-            relations.extend(self._sentence(doc_id, sentence, elements, topic, surface))
+            if len(elements) > MAX_SENTENCE_ELEMENTS:
+                warnings.append(("W101", {"sentence": sentence.index, "detail": (
+                    f"{len(elements)} words and entities, more than {MAX_SENTENCE_ELEMENTS}: "
+                    "a list or table, not searched for relations")}))
+                continue
+            found = self._sentence(doc_id, sentence, elements, topic, surface)
             parsed = parses.get(sentence.index)
             if parsed is not None and syntactic:
                 parse = SentenceParse(parsed, sentence.start, ents)
-                relations.extend(self._syntactic(doc_id, sentence, elements, parse, syntactic))
+                found.extend(self._syntactic(doc_id, sentence, elements, parse, syntactic))
+            if len(found) > MAX_TRIPLES_PER_SENTENCE:
+                warnings.append(("W101", {"sentence": sentence.index, "detail": (
+                    f"{len(found)} triples, kept the first {MAX_TRIPLES_PER_SENTENCE}")}))
+                found = found[:MAX_TRIPLES_PER_SENTENCE]
+            relations.extend(found)
             topic = next_topic(elements, topic)
         if not dedupe:
             return relations
@@ -205,6 +224,7 @@ class RelationExtractor:
         """Relations for every subject x object x site, checked against the relation's argument types."""
         if rule.swap:
             subjects, objects = objects, subjects
+        subjects, objects = subjects[:MAX_ARGUMENTS], objects[:MAX_ARGUMENTS]  # widening is bounded
         out = []
         for obj in objects:
             for subj in subjects or [None]:

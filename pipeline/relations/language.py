@@ -18,6 +18,7 @@ ROLES = ("subject", "object", "site", "trigger")
 _TOKEN = re.compile(r'"[^"]*"|\{\d*,\d*\}|\{[^}]*\}|[()]|[?+^]|[^\s(){}?+^]+')
 _QUANT = re.compile(r"^\{\d*,\d*\}$")
 _LEMMA = re.compile(r"(?<![\w*])@([a-z][a-z-]*)")
+ELEMENT_START = r"(?<![^ ])(?=\d)"
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,9 @@ def compile_pattern(pattern: str, ctx: Context) -> tuple[re.Pattern, set[str], s
     if depth != 0:
         raise ctx.error("unbalanced '(' in pattern")
     try:
-        return re.compile("".join(out)), roles, expanded
+        # A match can only start where an element's code starts (after a space or at the start): the
+        # engine then skips the other positions quickly instead of trying the whole pattern at each.
+        return re.compile(ELEMENT_START + "".join(out)), roles, expanded
     except re.error as exc:
         raise ctx.error(f"pattern does not compile ({exc})") from None
 
