@@ -17,13 +17,52 @@ GENE_TYPES = ("PROTEIN", "FAMILY")  # the grammar class GENE of patterns/grammar
 
 
 @dataclass
+class Passage:
+    """A part of ``Document.text`` as its source divides it: title, abstract section, paragraph, caption.
+
+    ``offset`` and ``length`` count characters of ``Document.text``. ``source_offset`` is where
+    the passage starts in the source's own offsets when those differ (a BioC input whose passage
+    offsets could not be kept): position ``i`` of the passage is ``source_offset + i - offset``
+    there. ``title`` is a label that is not part of the text (an abstract section's label).
+    """
+
+    offset: int
+    length: int
+    type: str = ""
+    title: str | None = None
+    infons: dict[str, str] = field(default_factory=dict)
+    source_offset: int | None = None
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
+
+    def to_dict(self) -> dict[str, Any]:
+        row: dict[str, Any] = {"offset": self.offset, "length": self.length, "type": self.type}
+        if self.title is not None:
+            row["title"] = self.title
+        if self.infons:
+            row["infons"] = self.infons
+        if self.source_offset is not None:
+            row["source_offset"] = self.source_offset
+        return row
+
+
+@dataclass
 class Document:
-    """One input text; ``text`` is the body that all offsets refer to."""
+    """One input text; ``text`` is the body that all offsets refer to.
+
+    ``passages`` (optional) divide the text as the source did; ``warnings`` are coded ``[Wxxx]``
+    messages from reading (text cleaned, id made unique) for errors.jsonl, never written with
+    the document itself.
+    """
 
     doc_id: str
     text: str
     path: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def pmid(self) -> str | None:
@@ -43,6 +82,7 @@ class Document:
             "pmid": self.pmid,
             "metadata": self.metadata,
             "text": self.text,
+            **({"passages": [p.to_dict() for p in self.passages]} if self.passages else {}),
         }
 
 
@@ -73,6 +113,8 @@ class Entity:
     residue: str | None = None  # SITE only: one-letter amino acid
     position: int | None = None  # SITE only: residue number, None for a bare residue type
     xrefs: dict[str, str] = field(default_factory=dict)  # other identifiers, e.g. {"UP": "Q99683", "EGID": "4217"}
+    ambiguous: bool = False  # the name fits several ids; ``id`` is the one chosen in context
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # [{"id", "name", "score"}], best first
 
     def ref(self) -> dict[str, Any]:
         """The ENTITY object of the relations contract."""
@@ -83,6 +125,7 @@ class Entity:
             "end": self.end,
             "id": self.id,
             "name": self.name,
+            "ambiguous": self.ambiguous,
         }
 
     def site_ref(self) -> dict[str, Any]:
@@ -98,6 +141,8 @@ class Entity:
     def to_dict(self, doc_id: str) -> dict[str, Any]:
         row: dict[str, Any] = {"doc_id": doc_id, **self.ref(), "sentence": self.sentence, "rule": self.rule}
         row["xrefs"] = self.xrefs
+        if self.candidates:
+            row["candidates"] = self.candidates
         if self.type in GENE_TYPES:
             row["kinase"] = self.kinase
         if self.type == "SITE":
@@ -122,6 +167,8 @@ class Entity:
             residue=row.get("residue"),
             position=row.get("position"),
             xrefs=dict(row.get("xrefs") or {}),
+            ambiguous=bool(row.get("ambiguous", False)),
+            candidates=list(row.get("candidates") or []),
         )
 
 

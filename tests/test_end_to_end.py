@@ -91,7 +91,7 @@ def test_outputs_follow_the_contract(seed_run):
         assert text[sent["start"]:sent["end"]] == sent["text"]
         for ent in (row["subject"], row["object"]):
             if ent:
-                assert set(ent) == {"text", "type", "start", "end", "id", "name"}
+                assert set(ent) == {"text", "type", "start", "end", "id", "name", "ambiguous"}
                 assert text[ent["start"]:ent["end"]] == ent["text"]
         if row["site"]:
             assert text[row["site"]["start"]:row["site"]["end"]] == row["site"]["text"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.entities.dictionary import Dictionary, Entry, load_dictionary
+from pipeline.entities.grounding import Context, candidates_for, ground
 from pipeline.model import GENE_TYPES, Entity, Sentence
 
 _ELLIPSIS = re.compile(r"([A-Za-z][\w-]*)\s*(?:,\s*and|,\s*or|,|and|or)\s+$")
@@ -45,6 +46,7 @@ class EntityRecognizer:
         entities = resolve_overlaps(candidates, preferred=given or [])
         entities = link_abbreviations(text, entities, abbreviations)
         assign_sentences(entities, sentences)
+        ground_in_context(self.dictionary, text, entities, sentences, abbreviations)
         return entities
 
     def elliptic_heads(self, text: str, candidates: list[Entity]) -> list[Entity]:
@@ -75,6 +77,41 @@ class EntityRecognizer:
 
     def find_sites(self, text: str) -> list[Entity]:
         return self.sites.find(text)
+
+
+def ground_in_context(dictionary: Dictionary, text: str, entities: list[Entity], sentences: list[Sentence],
+                      abbreviations: list[tuple[tuple[int, int], tuple[int, int]]] = ()) -> None:
+    """Re-ground, in context, every mention whose name fits several ids (see ``grounding``); in place."""
+    groups: dict[str, list[Entity]] = {}
+    found_for: dict[str, list] = {}
+    for ent in entities:
+        if ent.type == "SITE" or ent.rule.startswith(("given", "abbreviation")):
+            continue
+        key = ent.text.lower()
+        if key not in found_for:
+            found_for[key] = candidates_for(dictionary, ent.text, (ent.type,) if ent.type not in GENE_TYPES else GENE_TYPES)
+        if len({c.id for c in found_for[key]}) > 1:
+            groups.setdefault(key, []).append(ent)
+    if not groups:
+        return
+    ambiguous_ids = {id(e) for members in groups.values() for e in members}
+    settled = frozenset(e.id for e in entities
+                        if e.id and id(e) not in ambiguous_ids and not e.rule.startswith("abbreviation"))
+    long_forms = {short: text[lf[0]:lf[1]] for short, lf in abbreviations}
+    by_index = {s.index: s.text for s in sentences}
+    for key, members in groups.items():
+        # one sense per discourse: every mention of the name gets the same reading, chosen from all contexts
+        sentences_text = " ".join(dict.fromkeys(by_index.get(e.sentence, "") for e in members))
+        long_form = next((lf for (s, e), lf in long_forms.items()
+                          for m in members if s <= m.start and m.end <= e), None)
+        context = Context(sentences_text, text, long_form, settled)
+        chosen = None
+        for ent in members:
+            chosen = ground(ent, found_for[key], context)
+        if chosen is not None:  # the abbreviation's other form follows its source
+            for ent in entities:
+                if ent.rule.startswith("abbreviation") and ent.id in {c.id for c in found_for[key]}:
+                    ent.id, ent.name, ent.ambiguous, ent.candidates = chosen.id, chosen.name, True, chosen.candidates
 
 
 def _from_entry(text: str, start: int, end: int, entry: Entry) -> Entity:

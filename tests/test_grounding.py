@@ -1,0 +1,47 @@
+"""Grounding with ambiguity kept visible (issue 8): normalised lookup, candidates, choice in context."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.entities.grounding import lookup_keys
+from pipeline.model import Document
+
+
+@pytest.mark.parametrize("text,key", [
+    ("PKCδ", "pkc delta"),
+    ("hPlk1", "plk1"),
+    ("mSos1", "sos1"),
+    ("Hog1p", "hog1"),
+    ("the ASK1 protein", None),
+    ("ASK1 protein", "ask1"),
+    ("IL-2", "il2"),
+    ("protein kinase C-delta", "protein kinase c delta"),
+])
+def test_lookup_keys(text, key):
+    keys = lookup_keys(text)
+    if key is None:
+        assert keys[0] == text.lower()
+    else:
+        assert key in keys, keys
+
+
+@pytest.mark.parametrize("text,mention,expected_id", [
+    ("Cdc2 kinase phosphorylates histone H1.", "Cdc2", "HGNC:1722"),                      # kinase context: CDK1
+    ("The POLD1 gene encodes a polymerase subunit; Cdc2 is one of its names.", "Cdc2", "HGNC:9175"),  # the document
+])
+def test_ambiguous_names_are_flagged_and_chosen_in_context(processor, text, mention, expected_id):
+    entity = next(e for e in processor.process(Document("g", text)).entities if e.text == mention)
+    assert entity.ambiguous and entity.id == expected_id
+    assert {c["id"] for c in entity.candidates} >= {"HGNC:1722", "HGNC:9175"}
+    assert entity.candidates[0]["id"] == expected_id
+
+
+def test_unambiguous_names_carry_no_candidates(processor):
+    entity = next(e for e in processor.process(Document("g", "ASK1 activates JNK.")).entities if e.text == "ASK1")
+    assert not entity.ambiguous and entity.candidates == [] and entity.id == "HGNC:6857"
+
+
+def test_abbreviation_forms_share_one_reading(processor):
+    doc = processor.process(Document("g", "Cell division cycle 2 (Cdc2) kinase is active. Cdc2 binds cyclin B."))
+    ids = {e.id for e in doc.entities if e.text.lower() in ("cdc2", "cell division cycle 2")}
+    assert len(ids) == 1
