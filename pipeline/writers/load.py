@@ -148,3 +148,38 @@ def load_output_dir(path: Path | str, *, strict: bool = True) -> list[ProcessedD
         pd.sentences = sorted(sentences[doc_id].values(), key=lambda s: s.index)
         pd.entities.sort(key=lambda e: (e.start, e.end, e.type))
     return list(docs.values())
+
+
+def processed_from_record(record: dict[str, Any]) -> ProcessedDocument:
+    """One shard record (rows of documents/entities/relations.jsonl for one document) as a ProcessedDocument.
+
+    Relation arguments are linked to the full entity rows (xrefs, kinase flag), as
+    :func:`load_output_dir` does; rows are trusted (they were written by this biomine).
+    """
+    row = record["document"]
+    doc = Document(doc_id=str(row["doc_id"]), text=str(row["text"]), path=str(row.get("path") or ""),
+                   metadata=dict(row.get("metadata") or {}))
+    if row.get("pmid") and doc.pmid != str(row["pmid"]):
+        doc.metadata = {**doc.metadata, "pmid": str(row["pmid"])}
+    sentences = {s.index: s for s in map(_sentence, row.get("sentences") or [])}
+    entities = [Entity.from_dict(r) for r in record.get("entities") or []]
+    spans: dict[tuple[int, int], list[Entity]] = {}
+    for ent in entities:
+        spans.setdefault((ent.start, ent.end), []).append(ent)
+
+    def link(e: Entity | None) -> Entity | None:
+        if e is None:
+            return None
+        return next((c for c in spans.get((e.start, e.end), []) if c.type == e.type), e)
+
+    relations = []
+    for r in record.get("relations") or []:
+        rel = Relation.from_dict(r)
+        rel.subject = link(rel.subject)
+        rel.object = link(rel.object)  # type: ignore[assignment]
+        if rel.site is not None:
+            site = link(rel.site)
+            rel.site = site if site is not None and site.type == "SITE" else rel.site
+        sentences.setdefault(rel.sentence.index, rel.sentence)
+        relations.append(rel)
+    return ProcessedDocument(doc, sorted(sentences.values(), key=lambda s: s.index), entities, relations)

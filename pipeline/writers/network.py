@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,48 +65,62 @@ class _Edge:
         return "solid"
 
 
-def build_graph(docs: list[ProcessedDocument], max_nodes: int = 60) -> nx.MultiDiGraph:
-    """Aggregate relations into a MultiDiGraph: node attrs type/label, edge attrs from _Edge."""
-    texts: dict[str, Counter] = defaultdict(Counter)
-    info: dict[str, tuple[str, str]] = {}
-    psites: dict[str, Counter] = defaultdict(Counter)
-    edges: dict[tuple[str, str, str], _Edge] = {}
-    weight: Counter = Counter()
-    for pd in docs:
+class GraphBuilder:
+    """Aggregates relations document by document (counters only, no texts), then builds the graph."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, Counter] = defaultdict(Counter)
+        self.info: dict[str, tuple[str, str]] = {}
+        self.psites: dict[str, Counter] = defaultdict(Counter)
+        self.edges: dict[tuple[str, str, str], _Edge] = {}
+        self.weight: Counter = Counter()
+
+    def add(self, pd: ProcessedDocument) -> None:
         for rel in pd.relations:
             for ent in (rel.subject, rel.object):
                 if ent is not None:
                     k = entity_key(ent)
-                    info.setdefault(k, (ent.type, entity_label(ent)))
-                    texts[k][" ".join(ent.text.split())] += 1
-                    weight[k] += 1
+                    self.info.setdefault(k, (ent.type, entity_label(ent)))
+                    self.texts[k][" ".join(ent.text.split())] += 1
+                    self.weight[k] += 1
             obj = entity_key(rel.object)
             if rel.relation in ("phosphorylation", "autophosphorylation") and rel.site is not None and not rel.negated:
-                psites[obj][site_label(rel.site)] += 1
+                self.psites[obj][site_label(rel.site)] += 1
             if rel.subject is None:
                 continue
             key = (entity_key(rel.subject), obj, rel.relation)
-            edge = edges.setdefault(key, _Edge(rel.relation))
+            edge = self.edges.setdefault(key, _Edge(rel.relation))
             edge.n += 1
             edge.n_negated += rel.negated
             edge.n_hedged += rel.hedged
             if rel.site is not None:
                 edge.sites[site_label(rel.site)] += 1
-    keep = {k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:max_nodes]}
-    g = nx.MultiDiGraph(n_entities=len(weight))
-    for k in sorted(keep, key=lambda k: info[k][1].lower()):
-        typ, name = info[k]
-        common = texts[k].most_common(1)[0][0]
-        label = name
-        if common.lower() != name.lower() and len(common) <= 14 and len(common) > 2:
-            label += f"\n({common})"
-        if psites[k]:
-            label += "\nP-" + ",".join(s for s, _ in psites[k].most_common(3))
-        g.add_node(k, type=typ, label=label)
-    for (u, v, _), edge in edges.items():
-        if u in keep and v in keep:
-            g.add_edge(u, v, key=g.number_of_edges(u, v), data=edge)
-    return g
+
+    def graph(self, max_nodes: int = 60) -> nx.MultiDiGraph:
+        info, texts, psites = self.info, self.texts, self.psites
+        keep = {k for k, _ in sorted(self.weight.items(), key=lambda kv: (-kv[1], kv[0]))[:max_nodes]}
+        g = nx.MultiDiGraph(n_entities=len(self.weight))
+        for k in sorted(keep, key=lambda k: info[k][1].lower()):
+            typ, name = info[k]
+            common = texts[k].most_common(1)[0][0]
+            label = name
+            if common.lower() != name.lower() and len(common) <= 14 and len(common) > 2:
+                label += f"\n({common})"
+            if psites[k]:
+                label += "\nP-" + ",".join(s for s, _ in psites[k].most_common(3))
+            g.add_node(k, type=typ, label=label)
+        for (u, v, _), edge in self.edges.items():
+            if u in keep and v in keep:
+                g.add_edge(u, v, key=g.number_of_edges(u, v), data=edge)
+        return g
+
+
+def build_graph(docs: Iterable[ProcessedDocument], max_nodes: int = 60) -> nx.MultiDiGraph:
+    """Aggregate relations into a MultiDiGraph: node attrs type/label, edge attrs from _Edge."""
+    builder = GraphBuilder()
+    for pd in docs:
+        builder.add(pd)
+    return builder.graph(max_nodes)
 
 
 def _layers(g: nx.MultiDiGraph) -> dict[str, int]:
@@ -139,15 +154,27 @@ def layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def render(docs: list[ProcessedDocument], max_nodes: int = 60, title: str = "biomine triple network") -> "Figure":
-    """Draw the graph on a new matplotlib Figure (not registered with pyplot) and return it."""
+def render(docs: "Iterable[ProcessedDocument] | GraphBuilder", max_nodes: int = 60,
+           title: str = "biomine triple network") -> "Figure":
+    """Draw the graph on a new matplotlib Figure (not registered with pyplot) and return it.
+
+    Labels are plain text: mathtext is off (``text.parse_math``), so an entity named
+    ``$x$`` or ``a_{b}`` is drawn as written instead of failing the export.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _render(docs, max_nodes, title)
+
+
+def _render(docs: "Iterable[ProcessedDocument] | GraphBuilder", max_nodes: int, title: str) -> "Figure":
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    g = build_graph(docs, max_nodes=max_nodes)
+    g = docs.graph(max_nodes) if isinstance(docs, GraphBuilder) else build_graph(docs, max_nodes=max_nodes)
     pos = layout(g) if g.number_of_nodes() else {}
     n_layers = len({round(p[0], 3) for p in pos.values()}) or 1
     tallest = max(Counter(round(p[0], 3) for p in pos.values()).values(), default=1)
@@ -222,16 +249,37 @@ def render(docs: list[ProcessedDocument], max_nodes: int = 60, title: str = "bio
     return fig
 
 
-def write_network(docs: list[ProcessedDocument], out_dir: Path, *, max_nodes: int = 60, **opts: object) -> list[Path]:
+def write_network(docs: Iterable[ProcessedDocument], out_dir: Path, *, max_nodes: int = 60, **opts: object) -> list[Path]:
     """Write ``out_dir/network/network.svg`` and ``network.png`` (text kept as text in the SVG)."""
-    import matplotlib
+    from pipeline.writers import drive
 
-    fig = render(docs, max_nodes=max_nodes)
-    folder = Path(out_dir) / "network"
-    out = []
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "biomine"}):
-        for fmt in ("svg", "png"):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None, facecolor="white")
-            out.append(atomic_write_bytes(folder / f"network.{fmt}", buf.getvalue()))
-    return out
+    return drive(NetworkSink(out_dir, max_nodes=max_nodes), docs)
+
+
+class NetworkSink:
+    """Aggregates the relations as they come (:class:`GraphBuilder`) and draws the graph at :meth:`close`."""
+
+    def __init__(self, out_dir: Path, *, max_nodes: int = 60, **opts: object) -> None:
+        self.out_dir = Path(out_dir)
+        self.max_nodes = max_nodes
+        self.builder = GraphBuilder()
+
+    def add(self, pd: ProcessedDocument) -> None:
+        self.builder.add(pd)
+
+    def close(self) -> list[Path]:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            fig = render(self.builder, max_nodes=self.max_nodes)
+            folder = self.out_dir / "network"
+            out = []
+            with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "biomine"}):
+                for fmt in ("svg", "png"):
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None, facecolor="white")
+                    out.append(atomic_write_bytes(folder / f"network.{fmt}", buf.getvalue()))
+        return out
+
+    def abort(self) -> None:
+        self.builder = GraphBuilder()

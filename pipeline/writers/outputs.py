@@ -1,11 +1,19 @@
-"""Writing the run's output files: JSON Lines for machines, TSV for people.
+"""The run's own output files: JSON Lines for machines, TSV for people and databases.
 
-Each file is streamed into a temporary file beside its target and renamed into
-place only when the run finished, so a crash never leaves half-written output
-and never destroys the previous run's files.
+Rows are built here (one function per file) and written by :class:`OutputWriter`, a
+streaming sink: each file is written into a temporary file beside its target and
+renamed into place only on :meth:`OutputWriter.commit`, so a crash never leaves a
+half-written file and never destroys the previous run's files. ``biomine run`` writes
+these files into a staging folder from the shards (pipeline/writers/shards.py) and
+swaps the folder in, so they always describe the same run as the other exports.
+
+The row contract (fields, types) is the versioned JSON Schema in
+``pipeline/writers/schemas/`` (docs/outputs.md); ``SCHEMA_VERSION`` is written into
+the run manifest.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
@@ -14,30 +22,74 @@ from types import TracebackType
 from typing import Any
 
 from pipeline.model import ProcessedDocument
+from pipeline.writers.keys import triple_key
 
+SCHEMA_VERSION = "1.0"
 OUTPUT_FILES = ("documents.jsonl", "entities.jsonl", "relations.jsonl", "errors.jsonl")
+TSV_NAME = "relations.tsv"
 TSV_COLUMNS = [
-    "doc_id", "relation", "subject", "subject_type", "subject_id", "subject_name", "object", "object_type",
-    "object_id", "object_name", "site", "residue", "position", "negated", "hedged", "rule", "sentence_index",
-    "sentence", "subject_start", "subject_end", "object_start", "object_end",
+    "triple_key", "doc_id", "relation", "subject", "subject_type", "subject_id", "subject_name", "object",
+    "object_type", "object_id", "object_name", "site", "residue", "position", "negated", "hedged", "rule",
+    "sentence_index", "sentence", "subject_start", "subject_end", "object_start", "object_end",
 ]
 
 
-class AtomicFile:
-    """A text file that appears at ``path`` only after a successful close."""
+def dumps(row: dict[str, Any]) -> str:
+    """One JSON line, as every output file writes it (UTF-8, no ASCII escaping)."""
+    return json.dumps(row, ensure_ascii=False)
 
-    def __init__(self, path: Path) -> None:
+
+def document_row(pd: ProcessedDocument) -> dict[str, Any]:
+    row = pd.document.to_dict()
+    row["sentences"] = [s.to_dict() for s in pd.sentences]
+    return row
+
+
+def entity_rows(pd: ProcessedDocument) -> list[dict[str, Any]]:
+    return [ent.to_dict(pd.document.doc_id) for ent in pd.entities]
+
+
+def relation_rows(pd: ProcessedDocument) -> list[dict[str, Any]]:
+    """Relation rows with their stable ``triple_key`` (the key curation decisions use)."""
+    rows = []
+    for rel in pd.relations:
+        row = rel.to_dict()
+        row["triple_key"] = triple_key(rel)
+        rows.append(row)
+    return rows
+
+
+def error_row(path: str, message: str, code: str | None = None, level: str = "error",
+              doc_id: str | None = None) -> dict[str, Any]:
+    """An errors.jsonl row: ``code`` is the bracketed code of ``message`` when not given."""
+    if code is None and message.startswith("[") and "]" in message[:8]:
+        code = message[1:message.index("]")]
+    row: dict[str, Any] = {"path": path, "error": message, "code": code, "level": level}
+    if doc_id is not None:
+        row["doc_id"] = doc_id
+    return row
+
+
+class AtomicFile:
+    """A text file that appears at ``path`` only after a successful :meth:`commit`."""
+
+    def __init__(self, path: Path, sync: bool = True) -> None:
         self.path = path
+        self.sync = sync
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write_json(self, row: dict[str, Any]) -> None:
-        self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.handle.write(dumps(row) + "\n")
+
+    def write_line(self, line: str) -> None:
+        self.handle.write(line + "\n")
 
     def commit(self) -> None:
         self.handle.flush()
-        os.fsync(self.handle.fileno())
+        if self.sync:
+            os.fsync(self.handle.fileno())
         self.handle.close()
         os.chmod(self.tmp, 0o644)
         os.replace(self.tmp, self.path)
@@ -50,12 +102,13 @@ class AtomicFile:
 
 
 class OutputWriter:
-    """Streams processed documents into the output folder; commits all files together on success."""
+    """Streams rows into documents/entities/relations/errors.jsonl and relations.tsv; commits them together."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, sync: bool = True) -> None:
         self.out_dir = Path(out_dir)
-        self.files = {name: AtomicFile(self.out_dir / name) for name in OUTPUT_FILES}
-        self.relation_rows: list[dict[str, Any]] = []
+        self.files = {name: AtomicFile(self.out_dir / name, sync) for name in (*OUTPUT_FILES, TSV_NAME)}
+        self.tsv = csv.writer(self.files[TSV_NAME].handle, delimiter="\t", lineterminator="\n")
+        self.tsv.writerow(TSV_COLUMNS)
 
     def __enter__(self) -> "OutputWriter":
         return self
@@ -64,37 +117,39 @@ class OutputWriter:
         if exc_type is None:
             self.commit()
         else:
-            for f in self.files.values():
-                f.discard()
+            self.discard()
 
-    def add(self, processed: ProcessedDocument) -> None:
-        doc = processed.document
-        row = doc.to_dict()
-        row["sentences"] = [s.to_dict() for s in processed.sentences]
-        self.files["documents.jsonl"].write_json(row)
-        for ent in processed.entities:
-            self.files["entities.jsonl"].write_json(ent.to_dict(doc.doc_id))
-        for rel in processed.relations:
-            rel_row = rel.to_dict()
-            self.files["relations.jsonl"].write_json(rel_row)
-            self.relation_rows.append(tsv_row(rel_row))
+    def add(self, processed: ProcessedDocument | dict[str, Any]) -> None:
+        """A processed document, or a shard record (``{"document", "entities", "relations"}``)."""
+        if isinstance(processed, dict):
+            self.add_rows(processed["document"], processed["entities"], processed["relations"])
+        else:
+            self.add_rows(document_row(processed), entity_rows(processed), relation_rows(processed))
 
-    def add_error(self, path: str, message: str) -> None:
-        self.files["errors.jsonl"].write_json({"path": path, "error": message})
+    def add_rows(self, document: dict[str, Any], entities: list[dict[str, Any]],
+                 relations: list[dict[str, Any]]) -> None:
+        """Rows as stored in a shard (the same dicts :meth:`add` builds)."""
+        self.files["documents.jsonl"].write_json(document)
+        for row in entities:
+            self.files["entities.jsonl"].write_json(row)
+        for row in relations:
+            self.files["relations.jsonl"].write_json(row)
+            self.tsv.writerow(tsv_values(row))
 
-    def commit(self) -> None:
-        import pandas as pd
+    def add_error(self, path: str, message: str, **fields: Any) -> None:
+        self.add_error_row(error_row(path, message, **fields))
 
-        table = pd.DataFrame(self.relation_rows, columns=TSV_COLUMNS)
-        tsv = AtomicFile(self.out_dir / "relations.tsv")
-        try:
-            table.to_csv(tsv.handle, sep="\t", index=False, lineterminator="\n")
-            tsv.commit()
-        except BaseException:
-            tsv.discard()
-            raise
+    def add_error_row(self, row: dict[str, Any]) -> None:
+        self.files["errors.jsonl"].write_json(row)
+
+    def commit(self) -> list[Path]:
         for f in self.files.values():
             f.commit()
+        return [f.path for f in self.files.values()]
+
+    def discard(self) -> None:
+        for f in self.files.values():
+            f.discard()
 
 
 def tsv_row(rel: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +158,7 @@ def tsv_row(rel: dict[str, Any]) -> dict[str, Any]:
     obj = rel["object"]
     site = rel["site"] or {}
     return {
-        "doc_id": rel["doc_id"], "relation": rel["relation"],
+        "triple_key": rel.get("triple_key") or "", "doc_id": rel["doc_id"], "relation": rel["relation"],
         "subject": _flat(subj.get("text")), "subject_type": subj.get("type"), "subject_id": subj.get("id"),
         "subject_name": subj.get("name"),
         "object": _flat(obj["text"]), "object_type": obj["type"], "object_id": obj["id"], "object_name": obj["name"],
@@ -113,6 +168,20 @@ def tsv_row(rel: dict[str, Any]) -> dict[str, Any]:
         "subject_start": subj.get("start"), "subject_end": subj.get("end"),
         "object_start": obj["start"], "object_end": obj["end"],
     }
+
+
+def tsv_values(rel: dict[str, Any]) -> list[str]:
+    """The TSV cells of a relation row: integers as integers (``83``, never ``83.0``), empty for none."""
+    row = tsv_row(rel)
+    return [_cell(row[c]) for c in TSV_COLUMNS]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
 
 
 def _flat(text: str | None) -> str | None:

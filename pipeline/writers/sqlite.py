@@ -13,19 +13,22 @@ Schema (also in docs/sqlite.md, with example queries):
 - ``evidence(triple_key, rule, doc_id, pmid, sentence_index, negated, hedged, trigger_start,
   trigger_end, trigger_text)``, PK (triple_key, rule): which rule found it, where, and how it was said
 - ``curation(triple_key PK, decision, corrected_*, comment, snapshot of the triple, source_file,
-  decided_at)``: curator decisions (see pipeline/curate.py); never touched by ``write_sqlite``
+  decided_at)``: curator decisions (see pipeline/curation/); never touched by ``write_sqlite``,
+  nor is any other table the curation store creates (only :data:`RUN_TABLES` are written)
+- ``run_info(key, value)``: which run wrote the run tables (``run_id``, ``schema_version``)
 - view ``triples``: identical (subject_key, relation, object_key, site) across documents with
   ``n_evidence``, ``n_documents``, ``n_negated``, ``n_hedged``, ``doc_ids``, ``rules``
 
 Idempotent: writing a document deletes its previous rows first (in one transaction
 with the inserts), so re-running on the same documents leaves the database unchanged
-and a re-processed document replaces its old rows; other documents are kept.
+and a re-processed document replaces its old rows; other documents are kept. ``biomine
+run`` writes with ``replace=True``: the run tables then hold exactly that run.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.writers.keys import entity_key, site_label, triple_key
@@ -161,11 +164,12 @@ def connect(db_path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     return con
 
 
-def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument) -> None:
+def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument, fresh: bool = False) -> None:
     doc = pd.document
     d = doc.doc_id
-    for table in ("evidence", "relations", "entities", "sentences"):
-        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", (d,))
+    if not fresh:  # tables cleared for this run already: nothing of this document to delete
+        for table in ("evidence", "relations", "entities", "sentences"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", (d,))
     title = doc.metadata.get("title")
     con.execute(
         "INSERT INTO documents(doc_id, path, pmid, title, text, metadata) VALUES (?,?,?,?,?,?) "
@@ -203,14 +207,58 @@ def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument) -> None:
         )
 
 
-def write_sqlite(docs: list[ProcessedDocument], out_dir: Path, *, db_path: Path | None = None, **opts: object) -> list[Path]:
+RUN_TABLES = ("evidence", "relations", "entities", "sentences", "documents")  # what a run owns; nothing else is cleared
+
+
+class SqliteSink:
+    """Writes documents into the database in one transaction, committed by :meth:`close`.
+
+    With ``replace=True`` (what ``biomine run`` uses: a run owns its database's run tables)
+    the rows of :data:`RUN_TABLES` are deleted first, in the same transaction, so the
+    database describes exactly this run; every other table (the curation tables of
+    pipeline/curation/store.py, anything a user added) is left as it is. Without it,
+    each document replaces only its own rows (upsert). ``run_info`` records which run
+    wrote the rows (``run_id``, ``schema_version``).
+    """
+
+    def __init__(self, out_dir: Path, *, db_path: Path | None = None, replace: bool = False,
+                 run_info: dict[str, str] | None = None, **opts: object) -> None:
+        self.path = Path(db_path) if db_path is not None else resolve_db_path(out_dir)
+        self.con = connect(self.path)
+        self.con.execute("PRAGMA busy_timeout = 30000")
+        self.con.execute("BEGIN IMMEDIATE")
+        if replace:
+            for table in RUN_TABLES:
+                self.con.execute(f"DELETE FROM {table}")
+        if run_info:
+            self.con.execute("CREATE TABLE IF NOT EXISTS run_info (key TEXT PRIMARY KEY, value TEXT)")
+            self.con.execute("DELETE FROM run_info")
+            self.con.executemany("INSERT INTO run_info VALUES (?, ?)", sorted(run_info.items()))
+        self.replace = replace
+
+    def add(self, pd: ProcessedDocument) -> None:
+        _doc_rows(self.con, pd, fresh=self.replace)
+
+    def close(self) -> list[Path]:
+        try:
+            self.con.commit()
+        finally:
+            self.con.close()
+        return [self.path]
+
+    def abort(self) -> None:
+        try:
+            self.con.rollback()
+        finally:
+            self.con.close()
+
+
+def write_sqlite(docs: Iterable[ProcessedDocument], out_dir: Path, *, db_path: Path | None = None,
+                 **opts: object) -> list[Path]:
     """Upsert ``docs`` into ``db_path`` (default ``out_dir/biomine.sqlite``) in one transaction.
 
     ``out_dir`` may itself be a database path (``*.db``/``*.sqlite``). Curation rows are kept.
     """
-    path = Path(db_path) if db_path is not None else resolve_db_path(out_dir)
-    with closing(connect(path)) as con:
-        with con:  # one transaction: all documents or nothing
-            for pd in docs:
-                _doc_rows(con, pd)
-    return [path]
+    from pipeline.writers import drive
+
+    return drive(SqliteSink(out_dir, db_path=db_path, **opts), docs)
