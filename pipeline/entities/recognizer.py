@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.entities.dictionary import Dictionary, Entry, load_dictionary
 from pipeline.entities.grounding import Context, candidates_for, ground
+from pipeline.entities.mentions import combine
 from pipeline.model import GENE_TYPES, Entity, Sentence
 
 _ELLIPSIS = re.compile(r"([A-Za-z][\w-]*)\s*(?:,\s*and|,\s*or|,|and|or)\s+$")
@@ -31,6 +32,7 @@ class EntityRecognizer:
         sentences: list[Sentence],
         abbreviations: list[tuple[tuple[int, int], tuple[int, int]]] = (),
         given: list[Entity] | None = None,
+        mentions: list[tuple[int, int, str]] | None = None,
     ) -> list[Entity]:
         """All entities of a text, non-overlapping, sorted, each with its sentence index.
 
@@ -41,6 +43,8 @@ class EntityRecognizer:
             if given is not None and entry.type in GENE_TYPES:
                 continue
             candidates.append(_from_entry(text, start, end, entry))
+        if mentions:
+            candidates = combine(self.dictionary, text, candidates, mentions, genes=given is None)
         candidates.extend(self.find_sites(text))
         candidates.extend(self.elliptic_heads(text, candidates))
         entities = resolve_overlaps(candidates, preferred=given or [])

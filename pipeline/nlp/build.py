@@ -13,7 +13,9 @@ from pathlib import Path
 from pipeline.errors import ModelError
 from pipeline.nlp.tokenizer import biomine_tokenizer
 
-from pipeline.resources import default_model_path, patterns_dir
+from pipeline.resources import default_model_path, models_dir, patterns_dir
+
+NER_MODEL = "biomine_ner_sm"
 
 PATTERNS_DIR = patterns_dir()
 
@@ -36,6 +38,26 @@ def load_trained(model: str | None):
         raise ModelError("E401", model=str(target), detail=str(exc).splitlines()[0]) from exc
 
 
+def load_recogniser(model: str | None, trained):
+    """The trained mention recogniser: a ``ner`` in the chosen pipeline, else the shipped
+    ``biomine_ner_sm`` next to the default model; none in rules-only mode or for a foreign model."""
+    import spacy
+
+    if model == RULES_ONLY:
+        return None
+    if model is None:
+        path = models_dir() / NER_MODEL
+        if (path / "meta.json").is_file():
+            from pipeline.nlp.tokenizer import register_split
+
+            register_split()
+            try:
+                return spacy.load(path)
+            except (OSError, ValueError, KeyError) as exc:
+                raise ModelError("E401", model=str(path), detail=str(exc).splitlines()[0]) from exc
+    return None
+
+
 def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
     """The full biomine pipeline as a spaCy Language object."""
     import spacy
@@ -49,6 +71,9 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
     nlp.add_pipe("biomine_sentences_v1")
     nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
     quiet_known_warnings()
+    recogniser = load_recogniser(model, trained)
+    if recogniser is not None:
+        nlp.add_pipe("biomine_mentions_v1").use(recogniser)
     nlp.add_pipe("biomine_entities_v1", config={"patterns_dir": str(patterns_dir)})
     if relations:
         syntax = nlp.add_pipe("biomine_syntax_v1", config={"patterns_dir": str(patterns_dir)})

@@ -20,6 +20,7 @@ for _name in ("biomine_sentences", "biomine_entities", "biomine_relations"):
 
 GIVEN_KEY = "biomine_given_entities"
 TEXT_KEY = "biomine_text"
+MENTIONS_KEY = "biomine_mentions"  # [(start, end, label)] from the trained recogniser
 WARNINGS_KEY = "biomine_warnings"  # [(code, fields)] of things a component cut or cleaned (errors.jsonl)
 PARSE_COUNTS_KEY = "biomine_parse_counts"  # (sentences parsed, sentences), for ``biomine bench``
 _WORDS = re.compile(r"[a-z][a-z-]*")
@@ -78,7 +79,34 @@ class EntitiesComponent:
         sentences = doc._.biomine_sentences if doc._.biomine_sentences is not None else doc_sentences(doc)
         given: list[Entity] | None = doc.user_data.get(GIVEN_KEY)
         doc._.biomine_sentences = sentences
-        doc._.biomine_entities = self.recognizer.recognise(doc_text(doc), sentences, doc_abbreviations(doc), given)
+        doc._.biomine_entities = self.recognizer.recognise(doc_text(doc), sentences, doc_abbreviations(doc), given,
+                                                           doc.user_data.get(MENTIONS_KEY))
+        return doc
+
+
+class MentionsComponent:
+    """Gene, chemical and disease mentions from the trained recogniser, sentence by sentence.
+
+    The recogniser is its own spaCy pipeline (it may tokenize more finely than
+    biomine's tokenizer, see docs/ner.md); only character spans come back, into
+    ``doc.user_data["biomine_mentions"]`` for the entities component to combine.
+    """
+
+    def __init__(self) -> None:
+        self.recogniser = None
+
+    def use(self, recogniser) -> None:
+        self.recogniser = recogniser
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.recogniser is None:
+            return doc
+        text = doc_text(doc)
+        sentences = doc._.biomine_sentences or []
+        found: list[tuple[int, int, str]] = []
+        for sentence, parsed in zip(sentences, self.recogniser.pipe(s.text for s in sentences)):
+            found.extend((sentence.start + e.start_char, sentence.start + e.end_char, e.label_) for e in parsed.ents)
+        doc.user_data[MENTIONS_KEY] = [(s, e, label) for s, e, label in found if text[s:e].strip()]
         return doc
 
 
@@ -166,6 +194,11 @@ def with_resolved_pronouns(entities: list[Entity], relations: list) -> list[Enti
 @Language.factory("biomine_entities_v1", default_config={"patterns_dir": ""})
 def make_entities(nlp: Language, name: str, patterns_dir: str) -> EntitiesComponent:
     return EntitiesComponent(patterns_dir)
+
+
+@Language.factory("biomine_mentions_v1")
+def make_mentions(nlp: Language, name: str) -> MentionsComponent:
+    return MentionsComponent()
 
 
 @Language.factory("biomine_syntax_v1", default_config={"patterns_dir": ""})

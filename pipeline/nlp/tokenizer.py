@@ -47,6 +47,35 @@ def biomine_tokenizer(nlp: Language) -> Tokenizer:
                      infix_finditer=base.infix_finditer, token_match=base.token_match)
 
 
+# Between two letters or digits, a hyphen or slash starts a new token: "ASK1-mediated" -> ASK1 - mediated.
+HYPHEN_SLASH_INFIX = r"(?<=[^\W_])[-/](?=[^\W_])"
+
+
+def split_tokenizer(nlp: Language) -> Tokenizer:
+    """biomine's tokenizer that also splits at hyphens and slashes between letters or digits.
+
+    The mention recogniser uses it, so that a gene inside "ASK1-mediated" or "MKK3/MKK6"
+    is a token of its own; the parser keeps biomine's tokens (the GENIA Treebank does too).
+    Built from patterns only, so a saved pipeline carries it in its ``tokenizer`` file.
+    """
+    base = biomine_tokenizer(nlp)
+    infix = re.compile(base.infix_finditer.__self__.pattern + "|" + HYPHEN_SLASH_INFIX)
+    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search, suffix_search=base.suffix_search,
+                     infix_finditer=infix.finditer, token_match=base.token_match)
+
+
+def register_split() -> None:
+    """Register ``biomine.SplitTokenizer.v1`` (the recogniser's saved config names it)."""
+    from spacy.util import registry
+
+    if "biomine.SplitTokenizer.v1" in registry.tokenizers:
+        return
+
+    @registry.tokenizers("biomine.SplitTokenizer.v1")
+    def create_split_tokenizer():
+        return split_tokenizer
+
+
 def register() -> None:
     """Register ``biomine.Tokenizer.v1`` so training configs and saved pipelines can name this tokenizer."""
     from spacy.util import registry
@@ -60,3 +89,4 @@ def register() -> None:
 
 
 register()
+register_split()
