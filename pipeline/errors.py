@@ -34,6 +34,9 @@ class Errors:
     E112 = "{path}: front matter too large or too deeply nested ({detail})"
     E113 = "{path}: {detail}"  # a document the source itself marks as unusable (e.g. a MEDLINE DeleteCitation)
     E114 = "{path}: malformed BioC JSON ({detail})"
+    E115 = "{path}: document {doc_id} has no text ({detail})"
+    E116 = "{path}: corrupt or truncated compressed data ({detail})"
+    E117 = "{path}: the reader failed unexpectedly ({detail}); please report this as a bug"
     # --- E2xx: processing a document -----------------------------------------------------------
     E201 = "{path}: processing failed ({detail})"
     E202 = "{path}: worker failed ({detail})"  # a shard could not be processed by a (Dask) worker
@@ -82,6 +85,7 @@ class Warnings:
     W101 = "{path}: sentence {sentence}: {detail}"  # relation search bounded (coordination or triple cap)
     W102 = "{path}: {detail}"  # input cleaned (NUL bytes removed, encoding converted, metadata trimmed)
     W103 = "{path}: {detail}"  # a duplicate input or id made unique
+    W104 = "{path}: {detail}"  # a document id missing, unprintable or too long, replaced (original in metadata)
 
 
 def message(code: str, **fields: Any) -> str:

@@ -118,10 +118,15 @@ def _annotation(path: Path, lineno: int, line: str, current: PubTatorDocument | 
 def read_pubtator(path: str | Path) -> list[PubTatorDocument]:
     """Parse a PubTator file; malformed input raises E110 with the file and line."""
     path = Path(path)
+    return parse_pubtator(_read_lines(path), path)
+
+
+def parse_pubtator(lines: list[str], path: Path) -> list[PubTatorDocument]:
+    """Parse the lines of a PubTator file (E110 with ``path`` and line for a malformed one)."""
     docs: list[PubTatorDocument] = []
     by_id: dict[str, PubTatorDocument] = {}
     current: PubTatorDocument | None = None
-    for lineno, line in enumerate(_read_lines(path), 1):
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             current = None
             continue
@@ -153,6 +158,31 @@ def read_pubtator_documents(path: str | Path) -> list[Document]:
         )
         for d in read_pubtator(path)
     ]
+
+
+def iter_pubtator(path: str | Path, max_bytes: int) -> list[Document]:
+    """The run-time reader: like :func:`read_pubtator_documents`, with the input rules of
+    :mod:`pipeline.readers.source` (size limit, gzip, byte-order marks, NUL bytes -> spaces
+    with W102, which keeps every annotation offset valid). Passages: ``title`` and ``abstract``.
+    """
+    from pipeline.model import Passage
+    from pipeline.readers.source import decode, read_limited
+
+    path = Path(path)
+    text, warnings = decode(read_limited(path, max_bytes), path)
+    lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline=None)]
+    documents = []
+    for d in parse_pubtator(lines, path):
+        passages = [Passage(0, len(d.title), "title")] if d.title else []
+        if d.abstract:
+            passages.append(Passage(len(d.title) + 1, len(d.abstract), "abstract"))
+        documents.append(Document(doc_id=d.doc_id, text=d.text, path=str(path), passages=passages,
+                                  metadata={"pmid": d.doc_id, "title": d.title, "source_format": "pubtator"},
+                                  warnings=list(warnings)))
+        warnings = []
+    if not documents:
+        raise InputError("E102", path=path)
+    return documents
 
 
 def is_pubtator(path: str | Path) -> bool:

@@ -271,6 +271,26 @@ def read_standoff(path: str | Path, *, given_only: bool = False) -> StandoffDocu
     return doc
 
 
+def standoff_document(path: str | Path, max_bytes: int):
+    """The run-time reader: the ``.txt`` of a standoff document as a Document, annotations unread.
+
+    The text is kept exactly (no newline translation, no front matter, a UTF-8 byte-order mark
+    stays a character) because the ``.a1``/``.a2``/``.ann`` offsets count it so; NUL bytes become
+    spaces (W102), which keeps those offsets. The annotation files are listed in
+    ``metadata["annotations"]`` and parsed only when given entities are asked for.
+    """
+    from pipeline.model import Document
+    from pipeline.readers.source import decode, read_limited
+
+    txt = Path(path)
+    text, warnings = decode(read_limited(txt, max_bytes), txt, keep_bom=True)
+    if not text.strip():
+        raise InputError("E102", path=txt)
+    annotations = [p.name for p in (txt.with_suffix(s) for s in ANNOTATION_SUFFIXES) if p.is_file()]
+    metadata = {"source_format": "standoff", "annotations": annotations}
+    return Document(doc_id=txt.stem, text=text, path=str(txt), metadata=metadata, warnings=warnings)
+
+
 def read_ann(path: str | Path) -> StandoffDocument:
     """Read a brat document (``.ann`` beside ``.txt``); same syntax as the BioNLP files."""
     return read_standoff(Path(path).with_suffix(".txt"))

@@ -1,106 +1,64 @@
-"""Reading input files into Documents.
+"""Plain-text and Markdown documents, with optional YAML front matter.
 
-Readers are separate from processors: this module only turns paths into
-``Document`` objects (text + metadata) and never touches spaCy.
+The document text is the body after the front matter, with ``\\r\\n`` and ``\\r`` turned
+into ``\\n``; every offset in the outputs counts characters of that body. The doc_id is the
+file name without its suffix (``notes.txt`` -> ``notes``), made unique by the caller.
+
+Encodings, NUL bytes and size limits follow :mod:`pipeline.readers.source`; front matter
+follows :mod:`pipeline.readers.front_matter`. A body with no text is E102.
+
+``expand_inputs``, ``iter_documents`` and ``DEFAULT_MAX_BYTES`` are re-exported here for
+callers of the earlier single-format reader; they live in :mod:`pipeline.readers.inputs`.
 """
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
+from pipeline.readers.front_matter import split_front_matter
+from pipeline.readers.source import decode, read_limited
 
-TEXT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 DEFAULT_MAX_BYTES = 20_000_000
-METADATA_KEYS = ("reference_id", "pmid", "doi", "title", "authors", "journal", "year", "content_type")
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files, directories (recursively, .txt/.md) and globs, in a stable order without repeats."""
-    found: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES))
-        elif path.is_file():
-            found.append(path)
-        else:
-            matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True) if Path(m).is_file())
-            if not matches:
-                raise InputError("E101", path=item)
-            found.extend(matches)
-    seen: set[Path] = set()
-    unique = []
-    for p in found:
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
-
-
-def split_front_matter(raw: str, path: Path) -> tuple[dict, str]:
-    """Detect YAML front matter in any text file, whatever its suffix."""
-    import frontmatter
-    import yaml
-
-    if not raw.lstrip("\ufeff").startswith("---"):
-        return {}, raw
-    try:
-        post = frontmatter.loads(raw)
-    except (yaml.YAMLError, ValueError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError("E105", path=path, detail=detail) from exc
-    if not isinstance(post.metadata, dict):
-        raise InputError("E105", path=path, detail="front matter is not a mapping")
-    body = post.content
-    return _plain_metadata(post.metadata), body
-
-
-def _plain_metadata(meta: dict) -> dict:
-    """Make metadata JSON-safe (YAML dates, numbers) so every writer can store it."""
-    clean: dict = {}
-    for key, value in meta.items():
-        if isinstance(value, (list, tuple)):
-            clean[str(key)] = [str(v) for v in value]
-        elif isinstance(value, (str, int, float, bool)) or value is None:
-            clean[str(key)] = value
-        else:
-            clean[str(key)] = str(value)
-    return clean
-
-
-def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file; raise InputError naming the file when it is not usable text."""
-    path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError("E107", path=path, detail=f"file type {path.suffix!r}", expected=".txt or .md")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError("E106", path=path, size=size, limit=max_bytes)
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError("E103", path=path, detail="NUL bytes")
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("E104", path=path, encoding="UTF-8", detail=f"byte {exc.start}") from exc
+def text_document(path: Path, data: bytes) -> Document:
+    """A Document from a text file's bytes (E102-E105, E112 naming ``path``)."""
+    raw, warnings = decode(data, path)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     metadata, body = split_front_matter(raw, path)
     if not body.strip():
         raise InputError("E102", path=path)
-    return Document(doc_id=path.stem, text=body, path=str(path), metadata=metadata)
+    return Document(doc_id=path.stem, text=body, path=str(path), metadata=metadata, warnings=warnings)
 
 
-def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | InputError]:
-    """Yield a Document or the InputError for each path, so one bad file never stops a batch."""
-    for path in paths:
-        try:
-            yield read_document(path, max_bytes=max_bytes)
-        except InputError as exc:
-            exc.path = str(path)
-            yield exc
-        except OSError as exc:
-            yield InputError("E108", path=path, detail=exc.strerror or str(exc))
+def read_text_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read any file as text, whatever its name (``--input-format text``)."""
+    path = Path(path)
+    return text_document(path, read_limited(path, max_bytes))
+
+
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one .txt/.md file; raise InputError naming the file when it is not usable text."""
+    path = Path(path)
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError("E107", path=path, detail=f"file type {path.suffix!r}",
+                         expected=" or ".join(TEXT_SUFFIXES))
+    return read_text_document(path, max_bytes)
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """See :func:`pipeline.readers.inputs.expand_inputs`."""
+    from pipeline.readers.inputs import expand_inputs as expand
+
+    return expand(inputs)
+
+
+def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                   input_format: str | None = None) -> Iterator[Document | InputError]:
+    """See :func:`pipeline.readers.inputs.iter_documents`."""
+    from pipeline.readers.inputs import iter_documents as documents
+
+    return documents(paths, max_bytes=max_bytes, input_format=input_format)
