@@ -73,6 +73,9 @@ class Errors:
     E701 = "{path}:{line}: {detail}"  # a row of a curation TSV, or its decision, that cannot be recorded
     E702 = "{path}: curation database problem ({detail})"
     E703 = "{path}: {detail}"  # a curation file that cannot be used at all (missing, empty)
+    E704 = "triple {key}: {detail}"  # a decision that cannot be recorded (bad key, decision, error type, note)
+    E705 = "request refused: {detail}"  # review workbench: a state change without the session token (CSRF)
+    E706 = "cannot serve the review workbench on {host}:{port} ({detail})"  # port taken, host unknown, missing server
     # --- E8xx: command-line options -------------------------------------------------------------
     E801 = "--{option} {value!r}: {detail}"
     E802 = "unknown export format(s): {unknown}; choose from {known} or all"

@@ -1,9 +1,13 @@
-"""Curation round trip: TSV out, decisions in (all or nothing), decisions survive re-runs."""
+"""Curation round trip: TSV out, decisions in (all or nothing), decisions survive re-runs.
+
+Decisions live in the curation store (pipeline/curation/store.py, table curation_decisions), shared
+with the review workbench; the older ``curation`` table is kept as a mirror for its readers."""
 from __future__ import annotations
 
 import csv
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.curation import store
 from pipeline.curation.decisions import COLUMNS, curate_export, curate_import, curated_export, rejected_triples
 from pipeline.errors import CurationError, OutputError
 from pipeline.writers.keys import triple_key
@@ -49,8 +54,12 @@ def _find(rows, relation, subject, obj):
 
 
 def _curation(db: Path) -> list[tuple]:
+    """The older table (a mirror of the store) and the store's own table."""
     with sqlite3.connect(db) as con:
-        return con.execute("SELECT * FROM curation ORDER BY triple_key").fetchall()
+        legacy = con.execute("SELECT * FROM curation ORDER BY triple_key").fetchall()
+        ours = con.execute("SELECT * FROM curation_decisions ORDER BY triple_key").fetchall()
+    assert [(r[0], r[1]) for r in legacy] == [(r[0], r[1]) for r in ours]
+    return legacy + ours
 
 
 def test_export_from_docs_and_db_agree(docs, db, tmp_path):
@@ -93,6 +102,10 @@ def test_import_decisions_survive_rerun(docs, db, tmp_path):
     neg = rejected_triples(db)
     assert [(r["doc_id"], r["relation"], r["subject_text"], r["object_text"], r["site"]) for r in neg] == [
         ("001_0c3f343b978a272f", "activation", "Raf", "c-Jun N-terminal kinase", "")]
+    with closing(store.open_store(db)) as con:
+        rows = {r["subject_text"]: r for r in store.decisions(con)}
+    assert rows["TNF-α"]["note"] == "TNF as a stressor" and rows["TNF-α"]["source"] == "review.tsv"
+    assert rows["Akt"]["rules"] == "phos_by_ing_site" and rows["Akt"]["pmid"] == "11154276"
 
     out = curated_export(db, tmp_path / "curated.jsonl")
     items = [json.loads(line) for line in out.read_text().splitlines()]
@@ -170,3 +183,61 @@ def test_commands(db, tmp_path):
     result = cli("curate", "export", tmp_path / "missing", "--out", tmp_path / "e.tsv")
     assert result.exit_code == 1 and "[E502]" in result.output
     assert not (tmp_path / "e.tsv").exists()
+
+
+def test_workbench_decisions_round_trip_through_the_tsv(db, tmp_path):
+    """A decision made in the workbench (error type, note, curator) is exported, and re-importing the
+    file changes nothing; a TSV's error types and curators are recorded."""
+    tsv = tmp_path / "review.tsv"
+    rows = _read(curate_export(db, tsv))
+    raf = _find(rows, "activation", "Raf", "c-Jun N-terminal kinase")["triple_key"]
+    with closing(store.open_store(db)) as con:
+        store.record(con, store.Decision(raf, "reject", error_type="negation_hedging_missed", note="'not'",
+                                         curator="ann"))
+        before = store.decisions(con)
+    rows = _read(curate_export(db, tsv))
+    exported = _find(rows, "activation", "Raf", "c-Jun N-terminal kinase")
+    assert (exported["decision"], exported["error_type"], exported["comment"], exported["curator"]) == (
+        "reject", "negation_hedging_missed", "'not'", "ann")
+    assert curate_import(tsv, db) == {"accept": 0, "reject": 1, "correct": 0, "unmatched": 0}
+    with closing(store.open_store(db)) as con:
+        assert store.decisions(con) == before  # unchanged: same curator, same time
+
+    akt = _find(rows, "phosphorylation", "Akt", "ASK1")
+    akt.update(decision="reject", error_type="wrong direction")  # the label's spelling is accepted too
+    it = _find(rows, "association", "It", "cancer")
+    it.update(decision="accept")
+    _write(tsv, rows)
+    counts = curate_import(tsv, db, curator="bob")
+    assert counts == {"accept": 1, "reject": 2, "correct": 0, "unmatched": 0}
+    with closing(store.open_store(db)) as con:
+        got = {r["subject_text"]: (r["decision"], r["error_type"], r["curator"]) for r in store.decisions(con)}
+    assert got == {"Raf": ("reject", "negation_hedging_missed", "ann"), "Akt": ("reject", "wrong_direction", "bob"),
+                   "It": ("accept", None, "bob")}
+
+    # a TSV without the error_type column keeps the recorded error type
+    plain = [{k: v for k, v in r.items() if k not in ("error_type", "curator")} for r in rows]
+    with tsv.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[c for c in COLUMNS if c not in ("error_type", "curator")], delimiter="\t",
+                           lineterminator="\n")
+        w.writeheader()
+        w.writerows(plain)
+    curate_import(tsv, db)
+    with closing(store.open_store(db)) as con:
+        assert store.current(con, akt["triple_key"])["error_type"] == "wrong_direction"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"decision": "reject", "error_type": "typo"}, r":3: invalid error_type 'typo'"),
+    ({"decision": "accept", "error_type": "other"}, r":3: error_type 'other' given but decision is 'accept'"),
+    ({"decision": "accept", "comment": "x" * 2001}, r":3: comment longer than 2000"),
+])
+def test_bad_error_types_change_nothing(db, tmp_path, change, message):
+    tsv = tmp_path / "review.tsv"
+    rows = _read(curate_export(db, tsv))
+    rows[0]["decision"] = "accept"
+    rows[1].update(change)
+    _write(tsv, rows)
+    with pytest.raises(CurationError, match=message):
+        curate_import(tsv, db)
+    assert _curation(db) == []

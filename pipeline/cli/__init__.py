@@ -3,7 +3,7 @@
 Each module registers its command on the app in ``_app.py`` and imports the
 stage it drives only when the command runs, so ``biomine --help`` stays fast.
 """
-from pipeline.cli import bench, curate, evaluate, export, rules, run  # noqa: F401  (register commands)
+from pipeline.cli import bench, curate, evaluate, export, review, rules, run  # noqa: F401  (register commands)
 from pipeline.cli._app import app
 
 __all__ = ["app", "main"]

@@ -1,16 +1,19 @@
 """Curation round trip: export triples to a TSV, record curator decisions in SQLite, reuse them.
 
-Decisions are keyed by ``triple_key`` (pipeline.writers.keys) and stored in the
-``curation`` table, which ``write_sqlite`` never clears, so they survive re-runs.
+Decisions are keyed by ``triple_key`` (pipeline.writers.keys) and kept by the curation
+store (pipeline/curation/store.py: table ``curation_decisions``, which a run never clears),
+the same store the review workbench (``biomine review``) writes, so they survive re-runs.
 Each decision also stores a snapshot of the triple it judged (doc, relation,
 subject, object, site, sentence), so rejected triples stay usable as negatives
 even after the pipeline stops producing them.
 
 TSV columns: triple_key, doc_id, pmid, relation, subject, subject_id, object, object_id,
 site, negated, hedged, rule, sentence, decision, corrected_relation, corrected_subject_id,
-corrected_object_id, corrected_site, comment.
+corrected_object_id, corrected_site, comment, error_type, curator.
 ``decision`` is one of accept / reject / correct (or empty = not reviewed yet);
-``correct`` needs at least one ``corrected_*`` value (the other fields keep the original).
+``correct`` needs at least one ``corrected_*`` value (the other fields keep the original);
+``error_type`` (optional, rejections only) is one of the store's ERROR_TYPES;
+``comment`` is the decision's note; ``curator`` who decided (optional).
 """
 from __future__ import annotations
 
@@ -20,24 +23,24 @@ import json
 import re
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline.curation import store
 from pipeline.writers.atomic import atomic_write_text
 from pipeline.writers.keys import site_label, triple_key
-from pipeline.writers.sqlite import connect
 from pipeline.errors import CurationError
 from pipeline.model import ProcessedDocument
 from pipeline.relations.types import registry
 
-DECISIONS = ("accept", "reject", "correct")
-CORRECTED = ("corrected_relation", "corrected_subject_id", "corrected_object_id", "corrected_site")
+DECISIONS = store.DECISIONS
+CORRECTED = store.CORRECTED
 COLUMNS = (
     "triple_key", "doc_id", "pmid", "relation", "subject", "subject_id", "object", "object_id", "site",
-    "negated", "hedged", "rule", "sentence", "decision", *CORRECTED, "comment",
+    "negated", "hedged", "rule", "sentence", "decision", *CORRECTED, "comment", "error_type", "curator",
 )
 REQUIRED = ("triple_key", "decision")
+_ERROR_LABELS = {label: code for code, label in store.ERROR_TYPES.items()}
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")
 _SITE = re.compile(r"^[A-Z]\d*$|^[A-Z][a-z]{2}\d*$")
 
@@ -79,19 +82,19 @@ SELECT r.triple_key, r.doc_id, d.pmid, r.relation, r.subject_text AS subject, r.
        MAX(e.negated) AS negated, MAX(e.hedged) AS hedged, GROUP_CONCAT(e.rule, ',') AS rule,
        s.text AS sentence,
        c.decision, c.corrected_relation, c.corrected_subject_id, c.corrected_object_id,
-       c.corrected_site, c.comment
+       c.corrected_site, c.note AS comment, c.error_type, c.curator
 FROM relations r
 JOIN evidence e ON e.triple_key = r.triple_key
 JOIN documents d ON d.doc_id = r.doc_id
 LEFT JOIN sentences s ON s.doc_id = r.doc_id AND s.sentence_index = e.sentence_index
-LEFT JOIN curation c ON c.triple_key = r.triple_key
+LEFT JOIN curation_decisions c ON c.triple_key = r.triple_key
 GROUP BY r.triple_key
 ORDER BY r.doc_id, MIN(e.sentence_index), r.subject_start, r.object_start
 """
 
 
 def _rows_from_db(db_path: Path) -> list[dict[str, Any]]:
-    with closing(connect(db_path, create=False)) as con:
+    with closing(store.open_store(db_path)) as con:
         con.row_factory = sqlite3.Row
         rows = [dict(r) for r in con.execute(_DB_ROWS)]
     for r in rows:
@@ -165,47 +168,61 @@ def _read_decisions(tsv: Path) -> list[dict[str, Any]]:
                 raise _problem(tsv, line, f"corrected_site {corrected['corrected_site']!r} should look like S83 or Ser83")
         elif any(corrected.values()):
             raise _problem(tsv, line, f"corrected_* values given but decision is {decision!r} (use 'correct')")
-        out.append({"triple_key": key, "decision": decision, **corrected, "comment": row.get("comment") or None,
-                    **{c: row.get(c) or None for c in ("doc_id", "relation", "subject", "subject_id", "object",
-                                                        "object_id", "site", "sentence")}})
+        error_type = (row.get("error_type") or "").strip().lower() or None
+        error_type = _ERROR_LABELS.get(error_type, error_type)  # "wrong direction" -> wrong_direction
+        if error_type and decision != "reject":
+            raise _problem(tsv, line, f"error_type {row['error_type']!r} given but decision is {decision!r} "
+                                      "(an error type goes with 'reject')")
+        if error_type and error_type not in store.ERROR_TYPES:
+            raise _problem(tsv, line, f"invalid error_type {row['error_type']!r}; use one of "
+                                      f"{', '.join(store.ERROR_TYPES)} or leave empty")
+        comment = row.get("comment") or None
+        if comment and len(comment) > store.MAX_NOTE:
+            raise _problem(tsv, line, f"comment longer than {store.MAX_NOTE} characters")
+        curator = row.get("curator") or None
+        if curator and len(curator) > store.MAX_CURATOR:
+            raise _problem(tsv, line, f"curator longer than {store.MAX_CURATOR} characters")
+        out.append({"triple_key": key, "decision": decision, **corrected, "comment": comment,
+                    "error_type": error_type, "curator": curator, "has_error_type": "error_type" in header,
+                    **{c: row.get(c) or None for c in ("doc_id", "pmid", "relation", "subject", "subject_id",
+                                                        "object", "object_id", "site", "rule", "sentence")}})
     return out
 
 
-_UPSERT = """
-INSERT INTO curation (triple_key, decision, corrected_relation, corrected_subject_id, corrected_object_id,
-    corrected_site, comment, doc_id, relation, subject_text, subject_id, object_text, object_id, site, sentence,
-    source_file, decided_at)
-VALUES (:triple_key, :decision, :corrected_relation, :corrected_subject_id, :corrected_object_id,
-    :corrected_site, :comment, :doc_id, :relation, :subject, :subject_id, :object, :object_id, :site, :sentence,
-    :source_file, :decided_at)
-ON CONFLICT(triple_key) DO UPDATE SET
-    decision=excluded.decision, corrected_relation=excluded.corrected_relation,
-    corrected_subject_id=excluded.corrected_subject_id, corrected_object_id=excluded.corrected_object_id,
-    corrected_site=excluded.corrected_site, comment=excluded.comment, source_file=excluded.source_file,
-    decided_at=excluded.decided_at
-WHERE curation.decision IS NOT excluded.decision
-   OR curation.corrected_relation IS NOT excluded.corrected_relation
-   OR curation.corrected_subject_id IS NOT excluded.corrected_subject_id
-   OR curation.corrected_object_id IS NOT excluded.corrected_object_id
-   OR curation.corrected_site IS NOT excluded.corrected_site
-   OR curation.comment IS NOT excluded.comment
-"""
+def curate_import(tsv: Path | str, db_path: Path | str, *, curator: str | None = None) -> dict[str, int]:
+    """Record the TSV's decisions in the curation store; all rows or none. Returns counts per decision
+    plus ``unmatched`` (keys not among the database's current relations: stored all the same).
 
-
-def curate_import(tsv: Path | str, db_path: Path | str) -> dict[str, int]:
-    """Record the TSV's decisions; all rows or none. Returns counts per decision plus
-    ``unmatched`` (keys not among the database's current relations: stored all the same)."""
+    A row's ``curator`` column names who decided; ``curator`` is used where it is empty. A TSV
+    without an ``error_type`` column keeps the error type already recorded for a rejection.
+    Rows whose decision, error type, comment and corrections are already recorded change nothing.
+    """
     tsv, db_path = Path(tsv), Path(db_path)
     rows = _read_decisions(tsv)
     counts = {d: 0 for d in DECISIONS} | {"unmatched": 0}
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    con = connect(db_path, create=False)
+    now = store.now_utc()
+    con = store.open_store(db_path)
     with closing(con):
-        with con:
+        with store.batch(con):
             for row in rows:
-                known = con.execute("SELECT 1 FROM relations WHERE triple_key = ?", (row["triple_key"],)).fetchone()
+                key = row["triple_key"]
+                known = con.execute("SELECT 1 FROM relations WHERE triple_key = ?", (key,)).fetchone()
                 counts["unmatched"] += known is None
-                con.execute(_UPSERT, {**row, "source_file": tsv.name, "decided_at": now})
+                error_type = row["error_type"]
+                if not row["has_error_type"] and row["decision"] == "reject":
+                    old = store.current(con, key)
+                    error_type = old["error_type"] if old and old["decision"] == "reject" else None
+                snap = {"doc_id": row["doc_id"], "pmid": row["pmid"], "relation": row["relation"],
+                        "subject_text": row["subject"], "subject_id": row["subject_id"], "object_text": row["object"],
+                        "object_id": row["object_id"], "site": row["site"], "rules": row["rule"],
+                        "sentence": row["sentence"]}
+                decision = store.Decision(key, row["decision"], error_type=error_type, note=row["comment"],
+                                          corrected={c: row[c] for c in CORRECTED},
+                                          curator=row["curator"] or curator, source=tsv.name, snapshot=snap)
+                try:
+                    store.record(con, decision, now=now)
+                except CurationError as exc:  # checked above already; kept as a line-less E701 for safety
+                    raise _problem(tsv, None, str(exc)) from None
                 counts[row["decision"]] += 1
     return counts
 
@@ -213,10 +230,8 @@ def curate_import(tsv: Path | str, db_path: Path | str) -> dict[str, int]:
 def curated_export(db_path: Path | str, out: Path | str) -> Path:
     """Write accepted and corrected triples to JSONL (corrections applied; ``original`` keeps the
     values the pipeline produced), one object per decision: the curated positive set."""
-    with closing(connect(Path(db_path), create=False)) as con:
-        con.row_factory = sqlite3.Row
-        rows = [dict(r) for r in con.execute(
-            "SELECT * FROM curation WHERE decision IN ('accept', 'correct') ORDER BY doc_id, triple_key")]
+    with closing(store.open_store(Path(db_path))) as con:
+        rows = store.decisions(con, "WHERE decision IN ('accept', 'correct')")
     lines = []
     for r in rows:
         original = {k: r[k] for k in ("relation", "subject_id", "object_id", "site")}
@@ -225,7 +240,8 @@ def curated_export(db_path: Path | str, out: Path | str) -> Path:
             "relation": r["corrected_relation"] or r["relation"],
             "subject_text": r["subject_text"], "subject_id": r["corrected_subject_id"] or r["subject_id"],
             "object_text": r["object_text"], "object_id": r["corrected_object_id"] or r["object_id"],
-            "site": r["corrected_site"] or r["site"], "sentence": r["sentence"], "comment": r["comment"],
+            "site": r["corrected_site"] or r["site"], "sentence": r["sentence"], "comment": r["note"],
+            "curator": r["curator"], "decided_at": r["decided_at"],
         }
         if r["decision"] == "correct":
             item["original"] = original
@@ -235,9 +251,9 @@ def curated_export(db_path: Path | str, out: Path | str) -> Path:
 
 def rejected_triples(db_path: Path | str) -> list[dict[str, Any]]:
     """Rejected triples as evaluation negatives: doc_id, relation, subject_text, object_text, site
-    (plus triple_key, subject_id, object_id)."""
-    with closing(connect(Path(db_path), create=False)) as con:
-        con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute(
-            "SELECT triple_key, doc_id, relation, subject_text, subject_id, object_text, object_id, "
-            "COALESCE(site, '') AS site FROM curation WHERE decision = 'reject' ORDER BY doc_id, triple_key")]
+    (plus triple_key, subject_id, object_id, error_type and note)."""
+    with closing(store.open_store(Path(db_path))) as con:
+        cols = ("triple_key", "doc_id", "relation", "subject_text", "subject_id", "object_text", "object_id", "site",
+                "error_type", "note")
+        return [{c: (r[c] or "") if c == "site" else r[c] for c in cols}
+                for r in store.decisions(con, "WHERE decision = 'reject'")]
