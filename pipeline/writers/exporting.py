@@ -78,12 +78,12 @@ def build_exports(records: Iterable[dict[str, Any]], staging: Path, formats: lis
                     sinks[name].add(pd)
                 except Exception as exc:  # noqa: BLE001
                     report.failed[name] = _failure(name, out_dir, exc)
-                    _abort(sinks.pop(name))
+                    _abort(sinks.pop(name), staging, name)
     except BaseException:
         if writer:
             writer.discard()
-        for sink in sinks.values():
-            _abort(sink)
+        for name, sink in sinks.items():
+            _abort(sink, staging, name)
         raise
     # the SQLite transaction commits last, once everything else is written
     for name in sorted(sinks, key=lambda n: n == "sqlite"):
@@ -91,7 +91,7 @@ def build_exports(records: Iterable[dict[str, Any]], staging: Path, formats: lis
             report.written[name] = sinks[name].close()
         except Exception as exc:  # noqa: BLE001
             report.failed[name] = _failure(name, out_dir, exc)
-            _abort(sinks[name])
+            _abort(sinks[name], staging, name)
     if writer:
         report.written["core"] = writer.commit()
     if hasattr(os, "sync"):
@@ -104,8 +104,18 @@ def _failure(name: str, out_dir: Path, exc: Exception) -> str:
     return str(OutputError("E507", path=out_dir, format=name, detail=" ".join(detail.split())[:500]))
 
 
-def _abort(sink: Any) -> None:
+def _abort(sink: Any, staging: Path, name: str) -> None:
+    """Drop a failed format's partial output, so nothing half-written is swapped in."""
+    import shutil
+
+    from pipeline.writers.folder import FORMAT_ARTIFACTS
+
     try:
         sink.abort()
-    except Exception:  # noqa: BLE001 - already failing; the staging folder is discarded anyway
+    except Exception:  # noqa: BLE001 - already failing; its staged files are removed below
         pass
+    artifact = staging / FORMAT_ARTIFACTS.get(name, "")
+    if name in FORMAT_ARTIFACTS and artifact.is_dir():
+        shutil.rmtree(artifact, ignore_errors=True)
+    elif name in FORMAT_ARTIFACTS and artifact.exists():
+        artifact.unlink()
