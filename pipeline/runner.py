@@ -341,29 +341,19 @@ def _digest_json(value: Any) -> str:
 
 def _input_digest(path: str, cache: dict[str, str]) -> str:
     if path not in cache:
+        from pipeline.readers import digest
+
         try:
-            from pipeline.readers import digest  # type: ignore[attr-defined]
-        except ImportError:
-            try:
-                from pipeline.readers.source import digest  # type: ignore[no-redef]
-            except ImportError:
-                digest = None  # type: ignore[assignment]
-        try:
-            if digest is not None:
-                cache[path] = digest(path)
-            else:
-                cache[path] = "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            cache[path] = digest(path)
         except (OSError, BiomineError):
             cache[path] = ""
     return cache[path]
 
 
 def _reader():
-    try:
-        from pipeline.readers import expand_inputs, iter_documents  # type: ignore[attr-defined]
-    except ImportError:
-        from pipeline.readers.text import expand_inputs, iter_documents
-    return expand_inputs, iter_documents
+    from pipeline.readers import DEFAULT_MAX_BYTES, expand_inputs, iter_documents
+
+    return expand_inputs, iter_documents, DEFAULT_MAX_BYTES
 
 
 def read_items(inputs: Iterable[str | Path], *, documents: Iterable[Document] | None = None,
@@ -376,9 +366,7 @@ def read_items(inputs: Iterable[str | Path], *, documents: Iterable[Document] | 
 
     digests: dict[str, str] = {}
     if documents is None:
-        expand_inputs, iter_documents = _reader()
-        from pipeline.readers.text import DEFAULT_MAX_BYTES
-
+        expand_inputs, iter_documents, DEFAULT_MAX_BYTES = _reader()
         paths = expand_inputs(inputs)
         kwargs: dict[str, Any] = {"max_bytes": max_bytes or DEFAULT_MAX_BYTES}
         if input_format not in (None, "auto"):

@@ -2,7 +2,7 @@
 
 Layout: ``out_dir/brat/<stem>.txt`` (the document text, offsets unchanged) and
 ``<stem>.ann``, where ``<stem>`` is the doc_id written reversibly as a file name
-(:func:`file_stem`: ``a;b`` -> ``a=3Bb``, so ``a;b``, ``a b`` and ``a_b`` never share a pair), plus ``annotation.conf`` and ``visual.conf`` so the folder opens
+(:func:`file_stem`: ``a;b`` -> ``a%3Bb``, so ``a;b``, ``a b`` and ``a_b`` never share a pair), plus ``annotation.conf`` and ``visual.conf`` so the folder opens
 in brat as it is.
 
 Mapping (chosen for what brat draws best):
@@ -173,43 +173,22 @@ def visual_conf() -> str:
     return "\n".join(lines)
 
 
-_SAFE_CHAR = re.compile(r"[A-Za-z0-9_.-]")
-MAX_STEM_BYTES = 200
-
-
 def file_stem(doc_id: str) -> str:
-    """A file name for a doc_id, reversible (:func:`doc_id_from_stem`) so no two documents share one.
+    """The brat file name (without suffix) of a doc_id: the readers' reversible mapping.
 
-    Letters, digits, ``_``, ``.`` and ``-`` are kept (``000_ae47`` stays ``000_ae47``); every
-    other character, and a leading dot, is written ``=XX`` per UTF-8 byte: ``a;b`` -> ``a=3Bb``,
-    ``a b`` -> ``a=20b``, ``d1/x`` -> ``d1=2Fx``, while ``a_b`` stays ``a_b``. A name longer
-    than 200 bytes is cut and ends in ``=~`` and 16 hex digits of its sha1 (unique, not reversible).
+    ``a;b``, ``a b`` and ``a_b`` become ``a%3Bb``, ``a%20b`` and ``a_b``
+    (pipeline/readers/ids.py), so no two documents of a run share a .txt/.ann pair.
     """
-    out = []
-    for i, ch in enumerate(doc_id):
-        if _SAFE_CHAR.fullmatch(ch) and not (i == 0 and ch == "."):
-            out.append(ch)
-        else:
-            out.append("".join(f"={b:02X}" for b in ch.encode("utf-8")))
-    stem = "".join(out) or "=00"
-    if len(stem) > MAX_STEM_BYTES:
-        import hashlib
+    from pipeline.readers.ids import doc_id_to_filename
 
-        stem = stem[:MAX_STEM_BYTES - 18].rstrip("=0123456789ABCDEF") + "=~" + hashlib.sha1(doc_id.encode()).hexdigest()[:16]
-    return stem
+    return doc_id_to_filename(doc_id)
 
 
-def doc_id_from_stem(stem: str) -> str:
-    """The doc_id of a brat file name written by :func:`file_stem` (not for cut names)."""
-    out, i = bytearray(), 0
-    while i < len(stem):
-        if stem[i] == "=" and re.fullmatch(r"[0-9A-F]{2}", stem[i + 1:i + 3]):
-            out.append(int(stem[i + 1:i + 3], 16))
-            i += 3
-        else:
-            out += stem[i].encode("utf-8")
-            i += 1
-    return out.decode("utf-8")
+def doc_id_from_stem(stem: str) -> str | None:
+    """The doc_id of a brat file name (None for a shortened, hashed name)."""
+    from pipeline.readers.ids import filename_to_doc_id
+
+    return filename_to_doc_id(stem)
 
 
 class BratSink:
