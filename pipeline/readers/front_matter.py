@@ -1,8 +1,10 @@
-"""YAML front matter of text files, parsed here with PyYAML's safe loader and hard limits.
+"""YAML front matter of text files: python-frontmatter finds and splits it, a bounded loader parses it.
 
-Why not python-frontmatter: it passes the metadata as keyword arguments, so integer, null,
-boolean or date keys and the keys ``content:``/``handler:`` raise a TypeError that aborted
-a whole batch, and it expands YAML aliases without a bound (432 bytes gave 351 MB).
+python-frontmatter's ``loads`` passes the metadata as keyword arguments, so integer, null,
+boolean or date keys and the keys ``content:``/``handler:`` raised a TypeError that aborted
+a whole batch, and its YAML handler expands aliases without a bound (432 bytes gave 351 MB).
+So biomine uses its fences (``split``) through a handler of its own, :class:`BoundedYAMLHandler`,
+whose ``load`` applies the limits below; the body is kept byte for byte (offsets count from it).
 
 Rules (docs/inputs.md repeats them):
 
@@ -189,12 +191,40 @@ def plain_metadata(data: dict, budget_chars: int = MAX_METADATA_CHARS) -> dict[s
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """(metadata, body) of a decoded text file; E105/E112 naming the file for a bad block."""
+    if find_front_matter(text) is None:
+        return {}, text
+    handler = BoundedYAMLHandler(path)
+    try:
+        block, body = handler.split(text)  # python-frontmatter's fences
+    except ValueError:
+        return {}, text
+    # block and body start after their fence's line break; body offsets and YAML line numbers count from there
+    block = block[1:] if block.startswith("\n") else block
+    body = body[1:] if body.startswith("\n") else body
+    return handler.load(block), body
+
+
+def _bounded_handler_base() -> type:
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler
+
+
+class BoundedYAMLHandler(_bounded_handler_base()):  # type: ignore[misc]
+    """python-frontmatter's YAML handler with a loader that refuses bombs and coerces keys."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def load(self, fm: str, **kwargs: object) -> dict[str, Any]:
+        return load_block(fm, self.path, first_line=2)
+
+
+def load_block(block: str, path: Path, first_line: int = 2) -> dict[str, Any]:
+    """The metadata of one YAML block, within the module's limits (E105/E112 naming the file)."""
     import yaml
 
-    found = find_front_matter(text)
-    if found is None:
-        return {}, text
-    block, body, first_line = found
     if len(block) > MAX_FRONT_MATTER_CHARS:
         raise InputError("E112", path=path,
                          detail=f"{len(block)} characters; the limit is {MAX_FRONT_MATTER_CHARS}")
@@ -210,11 +240,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
             raise InputError("E112", path=path, detail=f"nested deeper than {MAX_DEPTH} levels") from None
         raise InputError("E105", path=path, detail=_yaml_detail(exc, first_line)) from None
     if data is None:
-        return {}, body
+        return {}
     if not isinstance(data, dict):
         raise InputError("E105", path=path, detail=f"front matter is a {type(data).__name__}, not a mapping of keys")
     try:
-        return plain_metadata(data), body
+        return plain_metadata(data)
     except (_TooLarge, RecursionError):
         raise InputError("E112", path=path, detail=f"metadata expands beyond {MAX_METADATA_CHARS} characters "
                                                    f"or {MAX_DEPTH} levels (YAML aliases?)") from None
