@@ -61,6 +61,8 @@ class RunSummary:
     export_failed: list[str] = field(default_factory=list)
     formats_written: list[str] = field(default_factory=list)
     run_id: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds: load (workers), processing, exports
+    workers: int = 1
 
     def add(self, part: dict[str, Any]) -> None:
         """Add the summary stored in a shard header."""
@@ -160,24 +162,26 @@ class Processor:
 
 
 def sections(text: str, target: int = SECTION) -> list[tuple[int, int]]:
-    """Cut ``text`` into spans of about ``target`` characters at the best boundary before the limit.
+    """Cut ``text`` into spans of about ``target`` characters at the best boundary near the limit.
 
     Preferred boundaries: a blank line (paragraph), a line break, a sentence end (". "),
-    a space; a text without any is cut hard. Every span is at most ``2 * target`` long and
-    the spans cover the text exactly, so offsets shift back by the span start.
+    a space: the last one between half the target and the target, else the first one up
+    to twice the target; a text without any is cut hard. The spans cover the text exactly,
+    so offsets shift back by the span start.
     """
     spans = []
     start, n = 0, len(text)
     while n - start > 2 * target:
-        window_end = start + 2 * target
         cut = -1
         for sep in ("\n\n", "\n", ". ", " "):
-            pos = text.rfind(sep, start + target // 2, window_end)
+            pos = text.rfind(sep, start + target // 2, start + target)
+            if pos < 0:
+                pos = text.find(sep, start + target, start + 2 * target)
             if pos >= 0:
                 cut = pos + len(sep)
                 break
         if cut <= start:
-            cut = window_end
+            cut = start + target
         spans.append((start, cut))
         start = cut
     spans.append((start, n))
@@ -479,13 +483,17 @@ def run(
         items = read_items(inputs, documents=documents, given_entities=given_entities,
                            max_bytes=opts.max_bytes, input_format=opts.input_format)
         summary = RunSummary()
+        started = time.perf_counter()
         keys = _process_all(items, folder, settings, fp_digest, opts, summary, print_)
+        summary.timings["processing"] = time.perf_counter() - started - summary.timings.get("load", 0.0)
         summary.run_id = _digest_json([fp_digest, keys])[:16]
         state["status"] = "exporting"
         state["shards"] = len(keys)
         folder.write_state(state)
+        started = time.perf_counter()
         export_run(folder, opts.formats, db_path=opts.db_path, date=state["started"], fp=fp,
                    run_id=summary.run_id, summary=summary, n_shards=len(keys))
+        summary.timings["exports"] = time.perf_counter() - started
         state["status"] = "done"
         folder.write_state(state)
     results: list[ProcessedDocument] = []
@@ -565,10 +573,13 @@ def _process_all(items: Iterator[Item], folder, settings: Settings, fp_digest: s
         bar.update(header["items"])
 
     if opts.workers is None and not opts.scheduler:
+        started = time.perf_counter()
+        processor_for(settings)
+        summary.timings["load"] = time.perf_counter() - started
         for index, key, batch in todo:
             commit(index, process_shard(settings, index, key, batch))
     else:
-        _process_dask(todo, settings, opts, commit, show)
+        _process_dask(todo, settings, opts, commit, show, summary)
     bar.close()
     summary.shards = len(keys)
     # shards beyond this run's last one belong to an earlier, longer run
@@ -612,13 +623,14 @@ def _run_batch(settings: Settings, index: int, key: str, batch: _Batch) -> bytes
 
 
 def _process_dask(todo: Iterator[tuple[int, str, list[Item]]], settings: Settings, opts: RunOptions,
-                  commit: Callable[[int, bytes], None], show: Callable[[str], None]) -> None:
+                  commit: Callable[[int, bytes], None], show: Callable[[str], None], summary: RunSummary) -> None:
     """Shards on Dask workers, at most a few per worker in flight; results committed as they finish."""
     import logging
 
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
+    started = time.perf_counter()
     if opts.scheduler:
         client = Client(opts.scheduler, timeout="30s")
     else:
@@ -628,6 +640,8 @@ def _process_dask(todo: Iterator[tuple[int, str, list[Item]]], settings: Setting
     try:
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         loads = client.run(warm, settings)  # the pipeline, loaded once per worker, in parallel
+        summary.timings["load"] = time.perf_counter() - started
+        summary.workers = n_workers
         show(f"workers: {n_workers} ({', '.join(f'{t:.1f}' for t in loads.values())} s to load the pipeline)")
         window = 2 * n_workers
         running = as_completed()

@@ -27,6 +27,7 @@ def export_cmd(
     from pipeline.writers import resolve_formats
     from pipeline.writers.exporting import build_exports
     from pipeline.writers.folder import MANIFEST, FolderLock, OutputFolder
+    from pipeline.writers.outputs import SCHEMA_VERSION
 
     names = resolve_formats(formats)
     if db is not None and "sqlite" not in names:
@@ -43,7 +44,8 @@ def export_cmd(
         try:
             report = build_exports(records, staging, names, out_dir=target, db_path=db, core=target != src,
                                    date=(manifest or {}).get("date"),
-                                   run_info={"run_id": str((manifest or {}).get("run_id", ""))})
+                                   run_info={"run_id": str((manifest or {}).get("run_id", "")),
+                                             "schema_version": SCHEMA_VERSION})
         except BaseException:
             import shutil
 
@@ -52,17 +54,19 @@ def export_cmd(
         previous = _read_json(target / MANIFEST) or manifest
         folder.swap(keep=folder.present_artifacts())
         if previous is not None:
+            previous = {k: v for k, v in previous.items() if k != "date"}
             done = [f for f in names if f in report.written]
             previous = {**previous, "formats": list(dict.fromkeys([*previous.get("formats", []), *done])),
                         "export_errors": [report.failed[f] for f in names if f in report.failed]}
+            if "sqlite" in report.written:
+                path = report.written["sqlite"][0]
+                previous["database"] = path.name if path.parent.resolve() == target.resolve() else str(path)
             folder.write_manifest(previous)
     elapsed = time.perf_counter() - start
     for name in names:
         if name in report.written:
-            paths = report.written[name]
-            shown = paths[0].parent if len(paths) > 2 else ", ".join(str(_final(p, staging, target)) for p in paths)
-            if len(paths) > 2:
-                shown = _final(paths[0], staging, target).parent
+            paths = [_final(p, staging, target) for p in report.written[name]]
+            shown = paths[0].parent if len(paths) > 2 else ", ".join(map(str, paths))
             typer.echo(f"{name}: {len(paths)} file(s) -> {shown}")
     typer.echo(f"{report.documents} documents exported in {elapsed:.2f}s")
     if report.failed:

@@ -36,17 +36,23 @@ REL_SUFFIX = "Rel"
 
 def event_types() -> dict[str, str]:
     """brat event type of each relation type (patterns/relation_types.yml)."""
-    return {name: rt.brat.event for name, rt in registry().types.items()}
+    return {name: rt.brat.event for name, rt in _types().items()}
 
 
-def event_type(relation: str) -> str:
+def _types() -> dict:
+    """The registry's relation types; looked up once per document (``registry()`` resolves a path per call)."""
+    return registry().types
+
+
+def event_type(relation: str, types: dict | None = None) -> str:
     """brat type name of a relation (a name the registry does not know is capitalised)."""
-    return event_types().get(relation, relation.capitalize())
+    rt = (types if types is not None else _types()).get(relation)
+    return rt.brat.event if rt else relation.capitalize()
 
 
-def _roles(relation: str) -> tuple[str, str]:
+def _roles(relation: str, types: dict | None = None) -> tuple[str, str]:
     """(subject role, object role) of a relation's brat event."""
-    rt = registry().types.get(relation)
+    rt = (types if types is not None else _types()).get(relation)
     return (rt.brat.subject, rt.brat.object) if rt else ("Cause", "Theme")
 
 
@@ -100,15 +106,16 @@ class _Ann:
         return self.textbound(e.type, e.start, e.end, "; ".join(bits))
 
 
-def _relation_lines(ann: _Ann, rel: Relation) -> None:
+def _relation_lines(ann: _Ann, rel: Relation, types: dict | None = None) -> None:
     subj = ann.entity(rel.subject) if rel.subject else None
     obj = ann.entity(rel.object)
     site = ann.entity(rel.site) if rel.site else None
-    etype = event_type(rel.relation)
+    types = types if types is not None else _types()
+    etype = event_type(rel.relation, types)
     if rel.trigger is not None:
         trig = ann.textbound(etype, rel.trigger[0], rel.trigger[1])
         rid = ann.next_id("E")
-        subj_role, obj_role = _roles(rel.relation)
+        subj_role, obj_role = _roles(rel.relation, types)
         obj_role = obj_role if subj else "Theme"
         args = [f"{etype}:{trig}", f"{obj_role}:{obj}"]
         if site:
@@ -131,10 +138,11 @@ def _relation_lines(ann: _Ann, rel: Relation) -> None:
 def document_ann(pd: ProcessedDocument) -> str:
     """The .ann text of one document: all entities first, then events/relations."""
     ann = _Ann(pd.document.text)
+    types = _types()
     for e in pd.entities:
         ann.entity(e)
     for rel in pd.relations:
-        _relation_lines(ann, rel)
+        _relation_lines(ann, rel, types)
     return "".join(line + "\n" for line in ann.lines)
 
 
@@ -204,11 +212,13 @@ class BratSink:
         self.stems: set[str] = set()
 
     def _write(self, name: str, text: str) -> Path:
+        """Into a staging folder (``sync=False``) straight; in place through a temporary file and a rename."""
         path = self.folder / name
-        tmp = self.folder / f".{name}.{os.getpid() % 10**8:08d}.tmp"
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        target = path if not self.sync else self.folder / f".{name}.{os.getpid() % 10**8:08d}.tmp"
+        with open(target, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        if target != path:
+            os.replace(target, path)
         self.written.append(path)
         return path
 

@@ -66,7 +66,8 @@ def _identity(stype: str, agents: list[Entity | None], rel: Relation) -> str:
     return json.dumps([stype, keys, site], separators=(",", ":"))
 
 
-def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
+def _evidence(rel: Relation, pmid: str | None, types: dict | None = None) -> dict[str, Any]:
+    types = types if types is not None else registry().types
     ev: dict[str, Any] = {
         "source_api": "biomine",
         "text": " ".join(rel.sentence.text.split()),
@@ -79,7 +80,7 @@ def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
         "epistemics": {
             "negated": rel.negated,
             "hypothesis": rel.hedged,
-            "direct": rel.relation in registry() and registry()[rel.relation].direct,
+            "direct": rel.relation in types and types[rel.relation].direct,
         },
     }
     if pmid:
@@ -88,9 +89,9 @@ def _evidence(rel: Relation, pmid: str | None) -> dict[str, Any]:
     return ev
 
 
-def _statement(rel: Relation) -> tuple[str, dict[str, Any]] | None:
+def _statement(rel: Relation, types: dict | None = None) -> tuple[str, dict[str, Any]] | None:
     """(identity, statement body without id/evidence), or None when INDRA has no form for it."""
-    kind = registry().types.get(rel.relation)
+    kind = (types if types is not None else registry().types).get(rel.relation)
     spec = kind.indra if kind else None
     if spec is None:
         return None
@@ -165,8 +166,9 @@ class IndraSink:
         self.skipped = 0
 
     def add(self, pd: ProcessedDocument) -> None:
+        types = registry().types if pd.relations else {}
         for rel in pd.relations:
-            made = _statement(rel)
+            made = _statement(rel, types)
             if made is None:
                 self.skipped += 1
                 continue
@@ -183,7 +185,7 @@ class IndraSink:
                 if len(self.seqs) < 100_000:  # a bounded cache of recent identities
                     self.seqs[ident] = seq
             self.con.execute("INSERT INTO evidence VALUES (?, ?)",
-                             (seq, json.dumps(_evidence(rel, pd.document.pmid), ensure_ascii=False)))
+                             (seq, json.dumps(_evidence(rel, pd.document.pmid, types), ensure_ascii=False)))
 
     def close(self) -> list[Path]:
         self.con.execute("CREATE INDEX evidence_seq ON evidence(seq)")

@@ -1,0 +1,96 @@
+"""Exports built from the shards (by ``run`` and by ``export``), long documents, the dictionary cache, bench."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from run_helpers import cli, make_corpus, tree
+
+FORMATS = ("-f", "brat", "-f", "bioc", "-f", "indra", "-f", "html", "-f", "sqlite")
+
+
+def test_export_from_the_shards_gives_what_the_run_gives(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 5)
+    full = tmp_path / "full"
+    assert cli("run", corpus, "--out", full, "--model", "none", "-q", *FORMATS).exit_code == 0
+    bare = tmp_path / "bare"
+    assert cli("run", corpus, "--out", bare, "--model", "none", "-q", "-f", "none").exit_code == 0
+    assert not (bare / "brat").exists()
+    result = cli("export", bare, *FORMATS)
+    assert result.exit_code == 0, result.output
+    assert tree(bare) == tree(full)  # the same bytes, the same manifest
+    elsewhere = tmp_path / "elsewhere"
+    assert cli("export", bare, "--out", elsewhere, "-f", "html").exit_code == 0
+    assert (elsewhere / "review.html").read_bytes() == (full / "review.html").read_bytes()
+    assert (elsewhere / "relations.jsonl").read_bytes() == (full / "relations.jsonl").read_bytes()
+
+
+def test_export_refuses_a_run_that_did_not_finish(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert cli("run", corpus, "--out", out, "--model", "none", "-q", "-f", "none").exit_code == 0
+    state = out / ".biomine" / "run.json"
+    state.write_text(json.dumps({**json.loads(state.read_text()), "status": "processing"}))
+    result = cli("export", out, "-f", "html")
+    assert result.exit_code == 1 and "[E508]" in result.output and "did not finish" in result.output
+
+
+def test_long_documents_are_processed_in_sections_with_offsets_kept(monkeypatch):
+    import pipeline.runner as runner
+    from pipeline.model import Document
+
+    from run_helpers import SENTENCES
+
+    paragraphs = [" ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(4)) for i in range(40)]
+    text = "\n\n".join(paragraphs) + "\n"
+    processor = runner.processor_for(runner.Settings(model="none"))
+    whole = processor.process(Document("long", text))
+    monkeypatch.setattr(runner, "LONG_DOCUMENT", 2000)
+    monkeypatch.setattr(runner, "SECTION", 1000)
+    spans = runner.sections(text, 1000)
+    assert len(spans) > 5 and spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])) and all(text[e - 2:e] == "\n\n" for _, e in spans[:-1])
+    parts = processor.process(Document("long", text))
+    assert [(e.start, e.end, e.type, e.id) for e in parts.entities] == [(e.start, e.end, e.type, e.id) for e in whole.entities]
+    assert [(r.relation, r.subject and r.subject.start, r.object.start, r.sentence.index) for r in parts.relations] == \
+        [(r.relation, r.subject and r.subject.start, r.object.start, r.sentence.index) for r in whole.relations]
+    assert [s.index for s in parts.sentences] == list(range(len(parts.sentences)))
+    for ent in parts.entities:
+        assert text[ent.start:ent.end] == ent.text
+    assert runner.sections("x" * 5000, 1000) == [(0, 1000), (1000, 2000), (2000, 3000), (3000, 5000)]  # cut hard
+
+
+def test_the_compiled_dictionary_is_cached_and_invalidated_by_content(tmp_path, monkeypatch):
+    from pipeline.entities import dictionary as dic
+
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    header = "\t".join(dic.COLUMNS)
+    (folder / "genes.tsv").write_text(f"{header}\nASK1\tHGNC:6857\tMAP3K5\tPROTEIN\tsymbol\t\n", encoding="utf-8")
+    monkeypatch.setenv("BIOMINE_CACHE", str(tmp_path / "cache"))
+    first = dic.Dictionary.from_directory(folder)
+    cached = list((tmp_path / "cache").glob("dictionary-*.pickle"))
+    assert len(cached) == 1
+    again = dic.Dictionary.from_directory(folder)
+    assert [(s, e, x.id) for s, e, x in again.find("ASK1 binds")] == [(s, e, x.id) for s, e, x in first.find("ASK1 binds")]
+    (folder / "genes.tsv").write_text(f"{header}\nASK1\tHGNC:6857\tMAP3K5\tPROTEIN\tsymbol\t\n"
+                                      f"JNK1\tHGNC:6881\tMAPK8\tPROTEIN\tsymbol\t\n", encoding="utf-8")
+    changed = dic.Dictionary.from_directory(folder)
+    assert [x.id for _, _, x in changed.find("JNK1 and ASK1")] == ["HGNC:6881", "HGNC:6857"]
+    assert len(list((tmp_path / "cache").glob("dictionary-*.pickle"))) == 2
+    monkeypatch.setenv("BIOMINE_CACHE", "off")
+    assert dic.cache_dir() is None
+
+
+def test_bench_says_when_its_default_corpus_is_missing(monkeypatch, tmp_path):
+    import pipeline.benchmark as bench
+
+    monkeypatch.setattr(bench, "DEFAULT_CORPUS", tmp_path / "missing")
+    texts, label, notes = bench.corpus_texts(None, 50)
+    assert len(texts) == 50 and "seed" in label and "missing" in notes[0] and "NOT comparable" in notes[0]
+    result = bench.BenchResult(10, 15000, label, 1, tokenizer=1000.0, rules_only=200.0, run_exports=150.0, notes=notes)
+    shown = result.format()
+    assert "note:" in shown and "36 M abstracts on a 16-core machine at 150 abstracts/s per core" in shown
+    assert "assuming:" in shown
