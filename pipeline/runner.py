@@ -204,7 +204,11 @@ _PROCESSORS: dict[Settings, Processor] = {}
 def processor_for(settings: Settings) -> Processor:
     """The pipeline of this process for ``settings``, loaded once (per worker process)."""
     if settings not in _PROCESSORS:
+        import gc
+
         _PROCESSORS[settings] = Processor(settings.model, Path(settings.patterns_dir) if settings.patterns_dir else None)
+        gc.collect()
+        gc.freeze()  # the loaded pipeline lives as long as the process: later collections skip its objects
     return _PROCESSORS[settings]
 
 
@@ -269,7 +273,7 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
 
 
 def process_shard(settings: Settings, index: int, key: str, items: list[Item]) -> bytes:
-    """A worker's task: one shard's items in, the shard file's bytes out."""
+    """A worker's task: one shard's items in, the shard file's bytes out (its header holds the summary)."""
     from pipeline.writers import shards
 
     records, summary = process_items(settings, items)

@@ -53,7 +53,10 @@ def run(
     previous = signal.signal(signal.SIGTERM, _terminate)  # a kill (TERM) unwinds: lock released, temp files gone
     try:
         summary, _ = run_pipeline(inputs, out, given_entities=given, documents=documents, options=options)
-    except (BiomineError, KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: give the same command again to resume ({out})", err=True)
+        raise typer.Exit(130) from None
+    except (BiomineError, SystemExit):
         raise
     except Exception as exc:  # never a traceback for a user; BIOMINE_DEBUG=1 shows it
         if os.environ.get("BIOMINE_DEBUG"):
