@@ -274,6 +274,11 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
 
 def process_shard(settings: Settings, index: int, key: str, items: list[Item]) -> bytes:
     """A worker's task: one shard's items in, the shard file's bytes out (its header holds the summary)."""
+    return shard_records(settings, index, key, items)[1]
+
+
+def shard_records(settings: Settings, index: int, key: str, items: list[Item]) -> tuple[list[dict[str, Any]], bytes]:
+    """One shard's records and the bytes of its file."""
     from pipeline.writers import shards
 
     records, summary = process_items(settings, items)
@@ -282,7 +287,7 @@ def process_shard(settings: Settings, index: int, key: str, items: list[Item]) -
         inputs.setdefault(item.source, item.digest)
     header = {"index": index, "key": key, "items": len(items), "summary": summary,
               "inputs": [{"path": p, "digest": d} for p, d in inputs.items()]}
-    return shards.encode(header, records)
+    return records, shards.encode(header, records)
 
 
 # ---- fingerprint --------------------------------------------------------------------------------
@@ -487,17 +492,29 @@ def run(
         items = read_items(inputs, documents=documents, given_entities=given_entities,
                            max_bytes=opts.max_bytes, input_format=opts.input_format)
         summary = RunSummary()
-        started = time.perf_counter()
-        keys = _process_all(items, folder, settings, fp_digest, opts, summary, print_)
-        summary.timings["processing"] = time.perf_counter() - started - summary.timings.get("load", 0.0)
-        summary.run_id = _digest_json([fp_digest, keys])[:16]
-        state["status"] = "exporting"
-        state["shards"] = len(keys)
-        folder.write_state(state)
-        started = time.perf_counter()
-        export_run(folder, opts.formats, db_path=opts.db_path, date=state["started"], fp=fp,
-                   run_id=summary.run_id, summary=summary, n_shards=len(keys))
-        summary.timings["exports"] = time.perf_counter() - started
+        from pipeline.writers.exporting import Exporter
+
+        # every output is built while the shards come in (in input order), into staging
+        exporter = Exporter(folder.new_staging(), opts.formats, out_dir=folder.out, db_path=opts.db_path,
+                            date=state["started"], stage_db=True)
+        try:
+            started = time.perf_counter()
+            keys = _process_all(items, folder, settings, fp_digest, opts, summary, print_, _Feeder(exporter, folder))
+            summary.timings["processing"] = time.perf_counter() - started - summary.timings.get("load", 0.0)
+            summary.run_id = _digest_json([fp_digest, keys])[:16]
+            state["status"] = "exporting"
+            state["shards"] = len(keys)
+            folder.write_state(state)
+            started = time.perf_counter()
+            finish_exports(folder, exporter, opts.formats, db_path=opts.db_path, fp=fp, run_id=summary.run_id,
+                           summary=summary, n_shards=len(keys))
+            summary.timings["exports"] = time.perf_counter() - started
+        except BaseException:
+            exporter.abort()
+            import shutil
+
+            shutil.rmtree(folder.staging, ignore_errors=True)
+            raise
         state["status"] = "done"
         folder.write_state(state)
     results: list[ProcessedDocument] = []
@@ -544,8 +561,34 @@ def _printer(progress: bool) -> Callable[[str], None]:
     return show
 
 
+class _Feeder:
+    """Feeds the exporter shard by shard in index order, as soon as a shard and all before it are there."""
+
+    def __init__(self, exporter, folder) -> None:
+        self.exporter, self.folder = exporter, folder
+        self.next = 0
+        self.waiting: dict[int, Any] = {}  # index -> records, shard bytes, or None (read the file)
+
+    def __call__(self, index: int, payload: Any = None) -> None:
+        from pipeline.writers import shards
+
+        self.waiting[index] = payload
+        while self.next in self.waiting:
+            payload = self.waiting.pop(self.next)
+            if payload is None:
+                records: Iterable = shards.iter_records(self.folder.shards / shards.shard_name(self.next))
+            elif isinstance(payload, bytes):
+                records = shards.decode_records(payload)
+            else:
+                records = payload
+            for record in records:
+                self.exporter.add(record)
+            self.next += 1
+
+
 def _process_all(items: Iterator[Item], folder, settings: Settings, fp_digest: str, opts: RunOptions,
-                 summary: RunSummary, show: Callable[[str], None]) -> list[str]:
+                 summary: RunSummary, show: Callable[[str], None],
+                 feed: Callable[[int, Any], None] = lambda index, payload=None: None) -> list[str]:
     """Process every shard that is not committed yet; returns the shard keys in index order."""
     from pipeline.writers import shards
 
@@ -561,6 +604,7 @@ def _process_all(items: Iterator[Item], folder, settings: Settings, fp_digest: s
                 summary.add(header["summary"])
                 summary.reused += 1
                 _report(header["summary"])
+                feed(index, None)
                 continue
             yield index, key, batch
 
@@ -581,9 +625,15 @@ def _process_all(items: Iterator[Item], folder, settings: Settings, fp_digest: s
         processor_for(settings)
         summary.timings["load"] = time.perf_counter() - started
         for index, key, batch in todo:
-            commit(index, process_shard(settings, index, key, batch))
+            data = process_shard(settings, index, key, batch)
+            commit(index, data)
+            feed(index, data)  # what was written, decoded: the same records whichever path produced them
     else:
-        _process_dask(todo, settings, opts, commit, show, summary)
+        def commit_and_feed(index: int, data: bytes) -> None:
+            commit(index, data)
+            feed(index, data)
+
+        _process_dask(todo, settings, opts, commit_and_feed, show, summary)
     bar.close()
     summary.shards = len(keys)
     # shards beyond this run's last one belong to an earlier, longer run
@@ -676,29 +726,16 @@ def _process_dask(todo: Iterator[tuple[int, str, list[Item]]], settings: Setting
 
 # ---- exports ----------------------------------------------------------------------------------
 
-def export_run(folder, formats: list[str], *, db_path: Path | None, date: str | None, fp: dict[str, Any] | None,
-               run_id: str, summary: RunSummary | None, n_shards: int, core: bool = True,
-               keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Build every output from the shards into staging, swap it in, write the manifest."""
-    from itertools import chain
-
-    from pipeline.writers.exporting import build_exports
+def finish_exports(folder, exporter, formats: list[str], *, db_path: Path | None, fp: dict[str, Any] | None,
+                   run_id: str, summary: RunSummary | None, n_shards: int,
+                   keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Close every sink, swap the staged outputs in, write the manifest (last)."""
     from pipeline.writers.outputs import SCHEMA_VERSION
-    from pipeline.writers.shards import iter_records, shard_name
     from pipeline.writers.sqlite import resolve_db_path
 
     import pipeline
 
-    staging = folder.new_staging()
-    records = chain.from_iterable(iter_records(folder.shards / shard_name(i)) for i in range(n_shards))
-    try:
-        report = build_exports(records, staging, formats, out_dir=folder.out, db_path=db_path, date=date,
-                               run_info={"run_id": run_id, "schema_version": SCHEMA_VERSION}, core=core)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    report = exporter.finish(run_info={"run_id": run_id, "schema_version": SCHEMA_VERSION})
     folder.swap(keep=keep)
     db = None
     if "sqlite" in report.written:

@@ -102,6 +102,12 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+def decode_records(data: bytes) -> list[dict[str, Any]]:
+    """The items of a shard from its bytes (as a worker returned them)."""
+    lines = gzip.decompress(data).decode("utf-8").split("\n")[1:]
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def shard_files(folder: Path) -> list[Path]:
     """Committed shard files of a folder, by index."""
     if not folder.is_dir():

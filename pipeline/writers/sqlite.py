@@ -218,39 +218,92 @@ class SqliteSink:
     database describes exactly this run; every other table (the curation tables of
     pipeline/curation/store.py, anything a user added) is left as it is. Without it,
     each document replaces only its own rows (upsert). ``run_info`` records which run
-    wrote the rows (``run_id``, ``schema_version``).
+    wrote the rows (``run_id``, ``schema_version``); it may be set until :meth:`close`.
+
+    With ``stage`` (a path for a temporary database) rows are written there first and
+    copied into the database by :meth:`close` in one short transaction (``INSERT ...
+    SELECT``, at C speed), so a long run does not hold the database's write lock while
+    it processes: the curation workbench can record decisions meanwhile.
     """
 
     def __init__(self, out_dir: Path, *, db_path: Path | None = None, replace: bool = False,
-                 run_info: dict[str, str] | None = None, **opts: object) -> None:
+                 run_info: dict[str, str] | None = None, stage: Path | None = None, **opts: object) -> None:
         self.path = Path(db_path) if db_path is not None else resolve_db_path(out_dir)
-        self.con = connect(self.path)
-        self.con.execute("PRAGMA busy_timeout = 30000")
-        self.con.execute("BEGIN IMMEDIATE")
-        if replace:
-            for table in RUN_TABLES:
-                self.con.execute(f"DELETE FROM {table}")
-        if run_info:
-            self.con.execute("CREATE TABLE IF NOT EXISTS run_info (key TEXT PRIMARY KEY, value TEXT)")
-            self.con.execute("DELETE FROM run_info")
-            self.con.executemany("INSERT INTO run_info VALUES (?, ?)", sorted(run_info.items()))
         self.replace = replace
+        self.run_info = run_info
+        self.stage = Path(stage) if stage is not None else None
+        if self.stage is not None:
+            connect(self.path).close()  # the target is checked (schema version) and created before any work
+            self.stage.unlink(missing_ok=True)
+            self.con = connect(self.stage)
+            self.con.execute("PRAGMA journal_mode = OFF")
+            self.con.execute("PRAGMA synchronous = OFF")
+            self.con.execute("BEGIN")
+        else:
+            self.con = connect(self.path)
+            self.con.execute("PRAGMA busy_timeout = 30000")
+            self.con.execute("BEGIN IMMEDIATE")
+            if replace:
+                for table in RUN_TABLES:
+                    self.con.execute(f"DELETE FROM {table}")
 
     def add(self, pd: ProcessedDocument) -> None:
-        _doc_rows(self.con, pd, fresh=self.replace)
+        _doc_rows(self.con, pd, fresh=self.replace or self.stage is not None)
 
     def close(self) -> list[Path]:
+        if self.stage is None:
+            try:
+                _write_run_info(self.con, self.run_info)
+                self.con.commit()
+            finally:
+                self.con.close()
+            return [self.path]
+        self.con.commit()
+        self.con.close()
         try:
-            self.con.commit()
+            self._merge()
         finally:
-            self.con.close()
+            self.stage.unlink(missing_ok=True)
         return [self.path]
+
+    def _merge(self) -> None:
+        con = connect(self.path)
+        try:
+            con.execute("PRAGMA busy_timeout = 30000")
+            con.execute("ATTACH DATABASE ? AS stage", (str(self.stage),))
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if self.replace:
+                    for table in RUN_TABLES:
+                        con.execute(f"DELETE FROM main.{table}")
+                else:
+                    for table in RUN_TABLES:
+                        con.execute(f"DELETE FROM main.{table} WHERE doc_id IN (SELECT doc_id FROM stage.documents)")
+                for table in reversed(RUN_TABLES):  # documents first
+                    con.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM stage.{table}")
+                _write_run_info(con, self.run_info)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            con.execute("DETACH DATABASE stage")
+        finally:
+            con.close()
 
     def abort(self) -> None:
         try:
             self.con.rollback()
         finally:
             self.con.close()
+            if self.stage is not None:
+                self.stage.unlink(missing_ok=True)
+
+
+def _write_run_info(con: sqlite3.Connection, run_info: dict[str, str] | None) -> None:
+    if run_info:
+        con.execute("CREATE TABLE IF NOT EXISTS run_info (key TEXT PRIMARY KEY, value TEXT)")
+        con.execute("DELETE FROM run_info")
+        con.executemany("INSERT INTO run_info VALUES (?, ?)", sorted(run_info.items()))
 
 
 def write_sqlite(docs: Iterable[ProcessedDocument], out_dir: Path, *, db_path: Path | None = None,
