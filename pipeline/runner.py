@@ -371,7 +371,7 @@ def _reader():
 
 def read_items(inputs: Iterable[str | Path], *, documents: Iterable[Document] | None = None,
                given_entities: GivenEntities | None = None, max_bytes: int | None = None,
-               input_format: str | None = None) -> Iterator[Item]:
+               input_format: str | None = None, paths: list[Path] | None = None) -> Iterator[Item]:
     """Every input document (or input error) in input order, as keyed shard items."""
     import inspect
 
@@ -380,7 +380,8 @@ def read_items(inputs: Iterable[str | Path], *, documents: Iterable[Document] | 
     digests: dict[str, str] = {}
     if documents is None:
         expand_inputs, iter_documents, DEFAULT_MAX_BYTES = _reader()
-        paths = expand_inputs(inputs)
+        if paths is None:
+            paths = expand_inputs(inputs)
         kwargs: dict[str, Any] = {"max_bytes": max_bytes or DEFAULT_MAX_BYTES}
         if input_format not in (None, "auto"):
             kwargs["input_format"] = input_format
@@ -476,6 +477,8 @@ def run(
         raise OutputError("E506", path=out_dir, detail="exists and is not a folder")
     settings = Settings(model=opts.model)
     print_ = _printer(opts.progress)
+    # an argument naming nothing (E101) is found before the folder is touched
+    paths = None if documents is not None else _reader()[0](inputs)
     out_dir.mkdir(parents=True, exist_ok=True)
     with FolderLock(out_dir):
         folder.prepare()
@@ -490,7 +493,7 @@ def run(
         state["status"] = "processing"
         folder.write_state(state)
         items = read_items(inputs, documents=documents, given_entities=given_entities,
-                           max_bytes=opts.max_bytes, input_format=opts.input_format)
+                           max_bytes=opts.max_bytes, input_format=opts.input_format, paths=paths)
         summary = RunSummary()
         from pipeline.writers.exporting import Exporter
 

@@ -133,3 +133,14 @@ def test_terminated_run_releases_its_lock_and_leaves_no_temporary_files(tmp_path
     assert proc.wait(timeout=30) != 0
     assert (out / ".biomine" / "lock").read_text() == ""
     assert temporary_files(out) == []
+
+
+def test_an_input_naming_nothing_leaves_the_previous_run_untouched(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert cli("run", corpus, "--out", out, "--model", "none", "-q", "-f", "html").exit_code == 0
+    before = tree(out)
+    result = cli("run", tmp_path / "nothing*.txt", "--out", out, "--model", "none", "-q", "-f", "html")
+    assert result.exit_code == 2 and "[E101]" in result.output
+    assert tree(out) == before
+    assert json.loads((out / ".biomine" / "run.json").read_text())["status"] == "done"
