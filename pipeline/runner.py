@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import BiomineError, InputError, OptionError, OutputError, ProcessingError
+from pipeline.errors import BiomineError, InputError, OptionError, OutputError, ProcessingError, message
 from pipeline.model import Document, Entity, ProcessedDocument, Relation, Sentence
 
 GivenEntities = Callable[[Document], "list[Entity] | None"]
@@ -108,7 +108,7 @@ class Processor:
         return self._process(document, given, keep_doc)
 
     def _process(self, document: Document, given: list[Entity] | None, keep_doc: bool) -> ProcessedDocument:
-        from pipeline.nlp.components import GIVEN_KEY, PARSE_COUNTS_KEY, TEXT_KEY
+        from pipeline.nlp.components import GIVEN_KEY, PARSE_COUNTS_KEY, TEXT_KEY, WARNINGS_KEY
 
         doc = self.nlp.make_doc(document.text)
         doc.user_data["doc_id"] = document.doc_id
@@ -118,7 +118,8 @@ class Processor:
         for _name, component in self.nlp.pipeline:
             doc = component(doc)
         result = ProcessedDocument(document, doc._.biomine_sentences or [], doc._.biomine_entities or [],
-                                   doc._.biomine_relations or [], spacy_doc=doc if keep_doc else None)
+                                   doc._.biomine_relations or [], list(doc.user_data.get(WARNINGS_KEY, [])),
+                                   spacy_doc=doc if keep_doc else None)
         result.parse_counts = doc.user_data.get(PARSE_COUNTS_KEY, (0, 0))  # type: ignore[attr-defined]
         return result
 
@@ -127,6 +128,7 @@ class Processor:
         sentences: list[Sentence] = []
         entities: list[Entity] = []
         relations: list[Relation] = []
+        warnings: list[tuple[str, dict[str, Any]]] = []
         parsed = [0, 0]
         for start, end in sections(text):
             part = Document(doc_id=document.doc_id, text=text[start:end], path=document.path,
@@ -154,9 +156,13 @@ class Processor:
                     rel, subject=shift(rel.subject), object=shift(rel.object), site=shift(rel.site),
                     sentence=Sentence(s.index + base, s.start + start, s.end + start, s.text),
                     trigger=None if rel.trigger is None else (rel.trigger[0] + start, rel.trigger[1] + start)))
+            for code, fields in pd.warnings:
+                if isinstance(fields.get("sentence"), int):
+                    fields = {**fields, "sentence": fields["sentence"] + base}
+                warnings.append((code, fields))
             counts = getattr(pd, "parse_counts", (0, 0))
             parsed = [parsed[0] + counts[0], parsed[1] + counts[1]]
-        result = ProcessedDocument(document, sentences, entities, relations)
+        result = ProcessedDocument(document, sentences, entities, relations, warnings)
         result.parse_counts = tuple(parsed)  # type: ignore[attr-defined]
         return result
 
@@ -254,8 +260,15 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
             records.append({"error": error_row(doc.path or doc.doc_id, str(err), doc_id=doc.doc_id)})
             summary["failed"].append(str(err))
             continue
-        warnings = [error_row(doc.path or doc.doc_id, str(w), level="warning", doc_id=doc.doc_id)
+        where = doc.path or doc.doc_id
+        warnings = [error_row(where, str(w), level="warning", doc_id=doc.doc_id)
                     for w in getattr(doc, "warnings", None) or []]
+        for code, fields in pd.warnings:  # what a component cut or cleaned (W101: relation search bounded)
+            try:
+                text = message(code, **{"path": where, **fields})
+            except (AttributeError, KeyError, IndexError, ValueError):
+                text = f"[{code}] {where}: {fields}"
+            warnings.append(error_row(where, text, code=code, level="warning", doc_id=doc.doc_id))
         if warnings:
             record["warnings"] = warnings
         records.append(record)
