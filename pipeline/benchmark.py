@@ -45,6 +45,8 @@ class BenchResult:
     workers: int = 0
     workers_total: float = 0.0  # docs/s wall, processing phase
     workers_peak_rss_mb: float = 0.0
+    client_exports: float = 0.0  # docs/s CPU of the client's export pass alone (every cheap format)
+    client_core: float = 0.0  # docs/s CPU of the client's export pass writing the core files only
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -56,12 +58,21 @@ class BenchResult:
         if not rate:
             return ""
         hours = CORPUS_ABSTRACTS / (rate * CORES) / 3600
-        return (f"projection: {CORPUS_ABSTRACTS / 1e6:.0f} M abstracts on a {CORES}-core machine at {rate:.0f} "
+        text = (f"projection: {CORPUS_ABSTRACTS / 1e6:.0f} M abstracts on a {CORES}-core machine at {rate:.0f} "
                 f"abstracts/s per core (rules only, with exports) = {hours:.1f} h\n"
                 f"  assuming: one worker process per core scaling linearly, abstracts as long as these "
-                f"({self.characters / max(self.documents, 1):.0f} characters on average), reading and the "
-                f"client's export pass not the bottleneck (they run on the client: budget a 17th core), "
-                f"and the parser's extra cost not included")
+                f"({self.characters / max(self.documents, 1):.0f} characters on average), the parser's extra "
+                f"cost not included, and the client (one more core) keeping up")
+        if self.client_exports:
+            workers_rate = (self.rules_only or rate) * CORES
+            limit = min(workers_rate, self.client_exports)
+            text += (f"\n  the client builds the exports on one core, at {self.client_exports:.0f} docs/s with every "
+                     f"cheap format ({self.client_core:.0f} docs/s with the core files only): "
+                     + (f"with all exports it is the bottleneck ({limit:.0f} docs/s = "
+                        f"{CORPUS_ABSTRACTS / limit / 3600:.1f} h): for such a run write the core files and SQLite only "
+                        f"(brat's two files per document and BioC's XML cost the most)"
+                        if self.client_exports < workers_rate else "it keeps up"))
+        return text
 
     def format(self) -> str:
         lines = [f"corpus: {self.corpus}", f"documents: {self.documents} ({self.characters} characters), "
@@ -175,6 +186,8 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
         result.run_core = _median_rate(n, core)
         result.run_exports = _median_rate(n, full)
         result.export_share = 1 - statistics.median(core) / statistics.median(full)
+        result.client_exports, result.client_core = client_export_rates(Path(tmp) / f"out0-{len(CHEAP_FORMATS)}",
+                                                                         n, repeat)
         if workers:
             out = Path(tmp) / "workers"
             summary, _ = run([corpus], out, options=RunOptions(model="none", formats=list(CHEAP_FORMATS),
@@ -185,6 +198,28 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
             result.workers_peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def client_export_rates(out: Path, n: int, repeat: int) -> tuple[float, float]:
+    """Docs/s (CPU) of the export pass alone over a run's shards: every cheap format, and core files only."""
+    from itertools import chain
+
+    from pipeline.writers import CHEAP_FORMATS
+    from pipeline.writers.exporting import build_exports
+    from pipeline.writers.shards import iter_records, shard_files
+
+    rates = []
+    for formats in (list(CHEAP_FORMATS), []):
+        passes = []
+        for i in range(repeat):
+            staging = out / f"bench-staging-{i}-{len(formats)}"
+            staging.mkdir()
+            records = chain.from_iterable(iter_records(p) for p in shard_files(out / ".biomine" / "shards"))
+            start = time.process_time()
+            build_exports(records, staging, formats, out_dir=staging, db_path=staging / "bench.sqlite")
+            passes.append(time.process_time() - start)
+        rates.append(_median_rate(n, passes))
+    return rates[0], rates[1]
 
 
 def component_times(processor, docs) -> dict[str, float]:
