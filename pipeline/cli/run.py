@@ -80,9 +80,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _inputs_for(inputs: list[str], given_entities: bool):
-    """PubTator files are read by their reader; .a1 files supply given entities."""
+    """With --given-entities, PubTator files supply their own annotations, and .a1 files those of a .txt.
+
+    Without it every input goes through the readers (PubTator recognised by content), streamed.
+    """
     pubtator = [i for i in inputs if i.lower().endswith((".pubtator", ".pubtator.txt"))]
-    if pubtator:
+    if pubtator and given_entities:
         from pipeline.entities.given import given_entities_pubtator
         from pipeline.readers.pubtator import read_pubtator_documents
 
