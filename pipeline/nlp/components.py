@@ -23,7 +23,7 @@ TEXT_KEY = "biomine_text"
 MENTIONS_KEY = "biomine_mentions"  # [(start, end, label)] from the trained recogniser
 WARNINGS_KEY = "biomine_warnings"  # [(code, fields)] of things a component cut or cleaned (errors.jsonl)
 PARSE_COUNTS_KEY = "biomine_parse_counts"  # (sentences parsed, sentences), for ``biomine bench``
-_WORDS = re.compile(r"[a-z][a-z-]*")
+_WORDS = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_PARSE_CHARS = 3000  # longer "sentences" are lists or tables; parsing them buys nothing
 
 
@@ -128,7 +128,9 @@ class SyntaxComponent:
     """
 
     def __init__(self, patterns_dir: str) -> None:
-        self.triggers = load_extractor(patterns_dir).syntactic_triggers
+        extractor = load_extractor(patterns_dir)
+        self.triggers = extractor.syntactic_triggers
+        self.suffixes = extractor.syntactic_suffixes
         self.trained = None
 
     def use(self, trained) -> None:
@@ -147,7 +149,8 @@ class SyntaxComponent:
                 continue  # a list or table: the relations extractor reports it (W101)
             if named >= 2 or (named >= 1 and len(ents) > named):
                 words = set(_WORDS.findall(text[sentence.start:sentence.end].lower()))
-                if not words.isdisjoint(self.triggers):
+                if not words.isdisjoint(self.triggers) or (
+                        self.suffixes and any(w.endswith(self.suffixes) for w in words)):
                     chosen.append(sentence)
         return chosen
 

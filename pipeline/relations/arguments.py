@@ -124,8 +124,7 @@ def passive_subjects(verb: Token, depth: int = 0) -> list[Token]:
     return []
 
 
-def agents(trigger: Token) -> list[Token]:
-    """The "by" phrases of a passive or nominal, including coordinated ones ("by PAK3 ... and by PKA")."""
+def _own_agents(trigger: Token) -> list[Token]:
     preps = [c for c in trigger.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")]
     preps += [c for c in trigger.children if c.dep_ == "conj" and c.lower_ == "by"]
     for prep in list(preps):
@@ -133,10 +132,40 @@ def agents(trigger: Token) -> list[Token]:
     return [p for prep in preps for p in prep.children if p.dep_ in ("pobj", "pcomp")]
 
 
-def of_objects(noun: Token) -> list[Token]:
-    """The object of a nominal: "phosphorylation of ASK1"."""
+def _shared(tok: Token, own) -> list[Token]:
+    """A phrase coordinated nominals share ("phosphorylation and activation of Gin4 by Elm1"): the first
+    conjunct holds it, or (when the parser attached it to the last) a later one."""
+    found = own(tok)
+    if found:
+        return found
+    if tok.dep_ == "conj" and tok.head is not tok and tok.head.pos_ != "VERB" and not tok.head.tag_.startswith("VB"):
+        found = own(tok.head)
+        if found:
+            return found
+    for conj in tok.children:
+        if conj.dep_ == "conj" and not conj.tag_.startswith("VB"):
+            found = own(conj)
+            if found:
+                return found
+    return []
+
+
+def agents(trigger: Token) -> list[Token]:
+    """The "by" phrases of a passive or nominal, coordinated ones included ("by PAK3 ... and by PKA"),
+    shared by coordinated nominals."""
+    if trigger.tag_.startswith("VB"):
+        return _own_agents(trigger)
+    return _shared(trigger, _own_agents)
+
+
+def _own_of(noun: Token) -> list[Token]:
     return [p for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
             for p in prep.children if p.dep_ == "pobj"]
+
+
+def of_objects(noun: Token) -> list[Token]:
+    """The object of a nominal ("phosphorylation of ASK1"), shared by coordinated nominals."""
+    return _shared(noun, _own_of)
 
 
 ROLES = {

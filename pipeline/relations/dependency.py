@@ -47,12 +47,13 @@ class TriggerSpec:
 
     words: frozenset[str]
     tags: frozenset[str] | None = None
+    suffixes: tuple[str, ...] = ()  # words ending so also trigger ("p53-activated")
     voice: str | None = None  # "active", "passive" or None for either
     not_deps: frozenset[str] = frozenset()
     unless: Path | None = None  # the rule does not apply where this path reaches a token
 
     def matches(self, tok: Token) -> bool:
-        if tok.lower_ not in self.words:
+        if tok.lower_ not in self.words and not (self.suffixes and tok.lower_.endswith(self.suffixes)):
             return False
         if self.tags is not None and tok.tag_ not in self.tags:
             return False
@@ -84,6 +85,12 @@ class DependencyPattern:
 
     def trigger_words(self) -> frozenset[str]:
         return self.trigger.words
+
+    def may_match(self, words: set[str]) -> bool:
+        """False when no word of the sentence can be this rule's trigger."""
+        if not words.isdisjoint(self.trigger.words):
+            return True
+        return bool(self.trigger.suffixes) and any(w.endswith(self.trigger.suffixes) for w in words)
 
 
 def trigger_words(lemmas: list[str], words: list[str]) -> frozenset[str]:
@@ -168,6 +175,11 @@ class SentenceParse:
             return self.entities_for(subject, heads, depth + 1)
         if tok.dep_ == "appos" and tok.head is not tok:
             return self.token_entities(tok.head)
+        for child in tok.children:  # "a novel protein, ABIN": the apposition names the noun
+            if child.dep_ == "appos":
+                found = self.token_entities(child)
+                if found:
+                    return found
         return []
 
     def arguments(self, tokens: list[Token], heads: frozenset[str], widen: bool) -> list[Entity]:

@@ -79,6 +79,7 @@ class RelationExtractor:
         self.surface = [r for r in rules if r.regex is not None]
         self.syntactic = [r for r in rules if r.syntax is not None]
         self.syntactic_triggers = frozenset(w for r in self.syntactic for w in r.syntax.trigger_words())
+        self.syntactic_suffixes = tuple(sorted({s for r in self.syntactic for s in r.syntax.trigger.suffixes}))
         # Index rules by trigger word so a sentence only tries the rules it could match.
         self._always: list[int] = []
         self._by_word: dict[str, list[int]] = {}
@@ -206,7 +207,7 @@ class RelationExtractor:
         words = {t.lower_ for t in parse.doc}
         out: list[Relation] = []
         for rule in rules:
-            if rule.syntax is None or words.isdisjoint(rule.syntax.trigger_words()):
+            if rule.syntax is None or not rule.syntax.may_match(words):
                 continue
             for m in match_rule(rule.syntax, parse, rule.coordinate):
                 subjects = m.subjects

@@ -52,6 +52,7 @@ class TriggerModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lemmas: list[str] = Field(default_factory=list)
     words: list[str] = Field(default_factory=list)
+    suffixes: list[str] = Field(default_factory=list)  # a word ending so is a trigger ("-activated")
     tags: list[str] | None = None
     voice: Literal["active", "passive"] | None = None
     not_deps: list[str] = Field(default_factory=list)
@@ -59,8 +60,8 @@ class TriggerModel(BaseModel):
 
     @model_validator(mode="after")
     def _some_word(self) -> "TriggerModel":
-        if not self.lemmas and not self.words:
-            raise ValueError("a trigger needs lemmas or words")
+        if not self.lemmas and not self.words and not self.suffixes:
+            raise ValueError("a trigger needs lemmas, words or suffixes")
         return self
 
 
@@ -196,7 +197,8 @@ def _syntactic_rule(item: RuleSpec, relation: str, examples: list[dict], ctx: Co
         unless = compile_paths({"unless": spec.trigger.unless})["unless"] if spec.trigger.unless else None
     except PathSyntaxError as exc:
         raise ctx.error(str(exc)) from None
-    trigger = TriggerSpec(words, frozenset(spec.trigger.tags) if spec.trigger.tags else None, spec.trigger.voice,
+    trigger = TriggerSpec(words, frozenset(spec.trigger.tags) if spec.trigger.tags else None,
+                          tuple(s.lower() for s in spec.trigger.suffixes), spec.trigger.voice,
                           frozenset(spec.trigger.not_deps), unless)
     pattern = DependencyPattern(trigger, paths, tuple(spec.require), GENE_HEADS | {h.lower() for h in spec.heads},
                                 texts)

@@ -22,7 +22,7 @@ Format of every `*.tsv.gz`: gzip (mtime 0), UTF-8, header `term id name type fla
 rows sorted by (term, id) in code-point order. `curated.tsv` (hand-written, same columns,
 plain text) overrides generated rows whose term is the same (case-insensitively);
 `stoplist.txt` lists words never to be matched from the generated files (see its header).
-The matcher `pipeline/dictionary.py` (`Dictionary.from_directory`) loads the whole folder
+The matcher `pipeline/entities/dictionary.py` (`Dictionary.from_directory`) loads the whole folder
 and applies both; there, an exact-case match of a case-sensitive approved `symbol` row
 (e.g. "SET") still passes the stoplist.
 
