@@ -28,6 +28,8 @@ def test_run_killed_mid_way_resumes_to_the_same_bytes(tmp_path):
         while time.monotonic() < deadline and not list(shards.glob("000000.jsonl.gz")):
             time.sleep(0.02)
         assert list(shards.glob("000000.jsonl.gz")), "the first shard was never committed"
+        second = cli("run", corpus, "--out", killed, *ARGS)  # a second run into the same folder, meanwhile
+        assert second.exit_code == 1 and "[E505]" in second.output and f"pid {proc.pid}" in second.output
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
