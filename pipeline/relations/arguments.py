@@ -138,6 +138,8 @@ def _shared(tok: Token, own) -> list[Token]:
     found = own(tok)
     if found:
         return found
+    if any(c.dep_ in ("compound", "poss", "nmod") for c in tok.children):
+        return []  # "IKK phosphorylation and binding of p65": the nominal names its own argument
     if tok.dep_ == "conj" and tok.head is not tok and tok.head.pos_ != "VERB" and not tok.head.tag_.startswith("VB"):
         found = own(tok.head)
         if found:
