@@ -660,8 +660,8 @@ def _process_all(items: Iterator[Item], folder, settings: Settings, fp_digest: s
 
 
 def _report(part: dict[str, Any]) -> None:
-    for message in part["failed"]:
-        print(f"error: {message}", file=sys.stderr)
+    for failure in part["failed"]:
+        print(f"error: {failure}", file=sys.stderr)
 
 
 class _Progress:
@@ -777,6 +777,6 @@ def finish_exports(folder, exporter, formats: list[str], *, db_path: Path | None
     if summary is not None:
         summary.export_failed = manifest["export_errors"]
         summary.formats_written = manifest["formats"]
-    for message in manifest["export_errors"]:
-        print(f"error: {message}", file=sys.stderr)
+    for failure in manifest["export_errors"]:
+        print(f"error: {failure}", file=sys.stderr)
     return manifest

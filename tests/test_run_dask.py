@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from run_helpers import ROOT, cli, env, make_corpus, run_subprocess, tree
+from run_helpers import cli, env, make_corpus, run_subprocess, tree
 
 pytest.importorskip("distributed")
 FORMATS = ("-f", "brat", "-f", "bioc", "-f", "indra", "-f", "sqlite", "-f", "html")
