@@ -157,7 +157,20 @@ def agents(trigger: Token) -> list[Token]:
     shared by coordinated nominals."""
     if trigger.tag_.startswith("VB"):
         return _own_agents(trigger)
-    return _shared(trigger, _own_agents)
+    found = _shared(trigger, _own_agents)
+    if found:
+        return found
+    # a by-phrase the parser attached to a noun inside the nominal's own prepositional chain
+    # ("phosphorylation of a threonine in the T-loop of CDK2 by CAK")
+    frontier = [trigger]
+    for _depth in range(2):
+        frontier = [p for tok in frontier for prep in tok.children if prep.dep_ == "prep" and prep.lower_ != "by"
+                    for p in prep.children if p.dep_ == "pobj"]
+        for noun in frontier:
+            found = _own_agents(noun)
+            if found:
+                return found
+    return []
 
 
 def _own_of(noun: Token) -> list[Token]:
