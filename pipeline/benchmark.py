@@ -61,8 +61,12 @@ class BenchResult:
         text = (f"projection: {CORPUS_ABSTRACTS / 1e6:.0f} M abstracts on a {CORES}-core machine at {rate:.0f} "
                 f"abstracts/s per core (rules only, with exports) = {hours:.1f} h\n"
                 f"  assuming: one worker process per core scaling linearly, abstracts as long as these "
-                f"({self.characters / max(self.documents, 1):.0f} characters on average), the parser's extra "
-                f"cost not included, and the client (one more core) keeping up")
+                f"({self.characters / max(self.documents, 1):.0f} characters on average), and the client "
+                f"(one more core) keeping up")
+        if self.parser and self.rules_only and rate:
+            with_parser = 1 / (1 / self.parser + max(0.0, 1 / rate - 1 / self.rules_only))
+            text += (f"\n  with the parser (the default when a model is shipped): {with_parser:.0f} abstracts/s per core "
+                     f"with exports = {CORPUS_ABSTRACTS / (with_parser * CORES) / 3600:.1f} h")
         if self.client_exports:
             workers_rate = (self.rules_only or rate) * CORES
             limit = min(workers_rate, self.client_exports)
