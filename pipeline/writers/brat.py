@@ -200,7 +200,7 @@ def doc_id_from_stem(stem: str) -> str | None:
 
 
 class BratSink:
-    """Writes ``out_dir/brat/`` one document at a time; no fsync per file (one ``os.sync`` at the end)."""
+    """Writes ``out_dir/brat/`` one document at a time; no fsync per file (one filesystem sync at the end)."""
 
     def __init__(self, out_dir: Path, *, sync: bool = True, **opts: object) -> None:
         self.folder = Path(out_dir) / "brat"
@@ -235,8 +235,10 @@ class BratSink:
     def close(self) -> list[Path]:
         self._write("annotation.conf", annotation_conf(sorted(self.types), sorted(self.rels)))
         self._write("visual.conf", visual_conf())
-        if self.sync and hasattr(os, "sync"):
-            os.sync()
+        if self.sync:
+            from pipeline.writers.shards import sync_filesystem
+
+            sync_filesystem(self.folder)
         return self.written
 
     def abort(self) -> None:

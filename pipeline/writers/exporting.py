@@ -14,7 +14,6 @@ partial run is ever swapped in.
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,8 +104,9 @@ class Exporter:
         if self.writer:
             self.report.written["core"] = self.writer.commit()
             self.writer = None
-        if hasattr(os, "sync"):
-            os.sync()  # one flush for every staged file, instead of an fsync per file
+        from pipeline.writers.shards import sync_filesystem
+
+        sync_filesystem(self.staging)  # one flush for every staged file, instead of an fsync per file
         return self.report
 
     def abort(self) -> None:
