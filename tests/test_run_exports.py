@@ -91,3 +91,15 @@ def test_bench_says_when_its_default_corpus_is_missing(monkeypatch, tmp_path):
     shown = result.format()
     assert "note:" in shown and "36 M abstracts on a 16-core machine at 150 abstracts/s per core" in shown
     assert "assuming:" in shown
+
+
+def test_the_review_page_is_capped_with_a_note():
+    from pathlib import Path
+
+    from pipeline.writers.html import render_html
+    from pipeline.writers.load import load_output_dir
+
+    docs = load_output_dir(Path(__file__).parent / "fixtures" / "sample_output")
+    page = render_html(docs, max_documents=1)
+    assert "shows the first 1 of 2 documents" in page and "in 1 documents" in page
+    assert "shows the first" not in render_html(docs)
