@@ -43,9 +43,9 @@ class EntityRecognizer:
             if given is not None and entry.type in GENE_TYPES:
                 continue
             candidates.append(_from_entry(text, start, end, entry))
-        if mentions:
-            candidates = combine(self.dictionary, text, candidates, mentions, genes=given is None)
         candidates.extend(self.find_sites(text))
+        if mentions:  # after the sites: a mention over a residue never turns it into a gene
+            candidates = combine(self.dictionary, text, candidates, mentions, genes=given is None)
         candidates.extend(self.elliptic_heads(text, candidates))
         entities = resolve_overlaps(candidates, preferred=given or [])
         entities = link_abbreviations(text, entities, abbreviations)

@@ -121,16 +121,15 @@ def load_extractor(patterns_dir: str):
 class SyntaxComponent:
     """Tags and parses the sentences that can hold a relation, and only those.
 
-    A candidate sentence has two entities (or an entity and a site) and a word that
-    triggers a syntactic rule. Each is parsed on its own (``Span.as_doc``) by the
+    A candidate sentence has a word that triggers a syntactic rule and entities of the
+    types that rule's relation accepts (two genes for a binding, a gene and a disease
+    for an association, an entity and a site for a site rule). Each is parsed on its own (``Span.as_doc``) by the
     trained pipeline's tok2vec, tagger, lemmatizer and parser; the parses are left in
     ``doc.user_data["biomine_parses"]`` for the relations component.
     """
 
     def __init__(self, patterns_dir: str) -> None:
-        extractor = load_extractor(patterns_dir)
-        self.triggers = extractor.syntactic_triggers
-        self.suffixes = extractor.syntactic_suffixes
+        self.extractor = load_extractor(patterns_dir)
         self.trained = None
 
     def use(self, trained) -> None:
@@ -144,14 +143,11 @@ class SyntaxComponent:
         chosen = []
         for sentence in doc._.biomine_sentences or []:
             ents = by_sentence.get(sentence.index, [])
-            named = sum(e.type != "SITE" for e in ents)
-            if sentence.end - sentence.start > MAX_PARSE_CHARS:
-                continue  # a list or table: the relations extractor reports it (W101)
-            if named >= 2 or (named >= 1 and len(ents) > named):
-                words = set(_WORDS.findall(text[sentence.start:sentence.end].lower()))
-                if not words.isdisjoint(self.triggers) or (
-                        self.suffixes and any(w.endswith(self.suffixes) for w in words)):
-                    chosen.append(sentence)
+            if len(ents) < 2 or sentence.end - sentence.start > MAX_PARSE_CHARS:
+                continue  # one entity holds no relation; a list or table is reported by the extractor (W101)
+            words = set(_WORDS.findall(text[sentence.start:sentence.end].lower()))
+            if self.extractor.sentence_needs_parse(words, [e.type for e in ents]):
+                chosen.append(sentence)
         return chosen
 
     def __call__(self, doc: Doc) -> Doc:

@@ -80,6 +80,7 @@ class RelationExtractor:
         self.syntactic = [r for r in rules if r.syntax is not None]
         self.syntactic_triggers = frozenset(w for r in self.syntactic for w in r.syntax.trigger_words())
         self.syntactic_suffixes = tuple(sorted({s for r in self.syntactic for s in r.syntax.trigger.suffixes}))
+        self._parse_needs = [self._needs(rule) for rule in self.syntactic]
         # Index rules by trigger word so a sentence only tries the rules it could match.
         self._always: list[int] = []
         self._by_word: dict[str, list[int]] = {}
@@ -94,6 +95,35 @@ class RelationExtractor:
             for pre in prefs:
                 prefixes.setdefault(pre, []).append(i)
         self._by_prefix = list(prefixes.items())
+
+    def _needs(self, rule: Rule) -> tuple:
+        """What a sentence must hold for this syntactic rule to find anything: its trigger words and
+        entities of the types its relation (or a refinement of it) accepts."""
+        names = [rule.relation] + [r.to for r in self.types.refinements if r.relation == rule.relation]
+        objects = frozenset().union(*(self.types.object_types(n) for n in names))
+        subjects = frozenset().union(*(self.types.subject_types(n) for n in names))
+        kind = self.types[rule.relation]
+        wants_subject = "subject" in rule.syntax.required or not kind.subject_optional
+        return (rule.syntax.trigger_words(), rule.syntax.trigger.suffixes, objects,
+                subjects if wants_subject else None, "site" in rule.syntax.required)
+
+    def sentence_needs_parse(self, words: set[str], types: list[str]) -> bool:
+        """Whether any syntactic rule could find a triple in a sentence with these words and entity types."""
+        for trigger_words, suffixes, objects, subjects, needs_site in self._parse_needs:
+            if trigger_words.isdisjoint(words) and not (suffixes and any(w.endswith(suffixes) for w in words)):
+                continue
+            n_objects = sum(t in objects for t in types)
+            if not n_objects:
+                continue
+            if needs_site and "SITE" not in types:
+                continue
+            if subjects is not None:
+                n_subjects = sum(t in subjects for t in types)
+                both = sum(t in subjects and t in objects for t in types)
+                if not n_subjects or (n_subjects == both and n_objects == both and both < 2):
+                    continue
+            return True
+        return False
 
     @classmethod
     def from_directory(cls, patterns_dir: Path) -> "RelationExtractor":
@@ -169,18 +199,21 @@ class RelationExtractor:
         encoded, offsets = encode(elements)
         words = {el.lower for el in elements if el.kind == WORD_KIND}
         found: list[Relation] = []
+        cues: list | None = None  # the sentence's negation and hedging cues, found at the first match
         for rule in self._candidates(words, rules):
             pos = 0
             while pos < len(encoded):
                 match = rule.regex.search(encoded, pos)
                 if not match:
                     break
-                found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, topic))
+                if cues is None:
+                    cues = self.modality.find_cues(elements)
+                found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, topic, cues))
                 pos = encoded.index(" ", match.start()) + 1
         found.sort(key=lambda r: (r.object.start, r.subject.start if r.subject else -1))
         return found
 
-    def _triples(self, doc_id, sentence, elements, encoded, match, rule, topic) -> list[Relation]:
+    def _triples(self, doc_id, sentence, elements, encoded, match, rule, topic, cues=None) -> list[Relation]:
         idx = {role: element_at(encoded, match.start(role)) for role in rule.roles if match.group(role)}
         first = element_at(encoded, match.start())
         last = element_at(encoded, match.end() - 1)
@@ -197,7 +230,7 @@ class RelationExtractor:
         else:
             sites = [elements[idx["site"]].entity]
         trigger = elements[idx["trigger"]] if "trigger" in idx else None
-        negated, hedged = self.modality.flags(elements, first, last)
+        negated, hedged = self.modality.flags(elements, first, last, cues)
         span = (trigger.start, trigger.end) if trigger else None
         return self._emit(doc_id, sentence, elements, rule, subjects, objects, sites, span, negated, hedged)
 

@@ -68,6 +68,16 @@ class Modality:
         self.cues = cues
         self.pseudo = pseudo
         self.terminators = terminators
+        # cues indexed by their first word (exact) or its prefix ("suggest*"), so a sentence is read once
+        self._exact: dict[str, list[Cue]] = {}
+        self._prefixed: list[tuple[str, Cue]] = []
+        for cue in cues:
+            head = cue.words[0]
+            if head.endswith("*") and len(head) > 1:
+                self._prefixed.append((head[:-1], cue))
+            else:
+                self._exact.setdefault(head, []).append(cue)
+        self._pseudo_heads = {p[0] for p in pseudo}
 
     @classmethod
     def load(cls, path: Path) -> "Modality":
@@ -84,27 +94,38 @@ class Modality:
         pseudo = [tuple(str(p).lower().split()) for p in spec.pseudo_cues]
         return cls(cues, pseudo, {str(t).lower() for t in spec.terminators})
 
+    def cue_spans(self, words: list[str]) -> list[tuple[Cue, int, int]]:
+        """(cue, first, last) positions in a word list, pseudo-cues excluded; one pass over the words."""
+        blocked: set[int] = set()
+        for k, word in enumerate(words):
+            if word in self._pseudo_heads:
+                for phrase in self.pseudo:
+                    if tuple(words[k:k + len(phrase)]) == phrase:
+                        blocked.update(range(k, k + len(phrase)))
+        found = []
+        for k, word in enumerate(words):
+            if k in blocked:
+                continue
+            candidates = list(self._exact.get(word, ()))
+            candidates += [cue for prefix, cue in self._prefixed if word.startswith(prefix)]
+            for cue in candidates:
+                n = len(cue.words)
+                span = words[k:k + n]
+                if len(span) == n and not any(i in blocked for i in range(k, k + n)) and \
+                        all(_word_matches(p, w) for p, w in zip(cue.words, span)):
+                    found.append((cue, k, k + n - 1))
+        return found
+
     def find_cues(self, elements: list[Element]) -> list[CueHit]:
         """Cue occurrences in a sentence, pseudo-cues excluded (phrases over word elements)."""
-        words = [(i, el.lower) for i, el in enumerate(elements) if el.kind == WORD_KIND]
-        blocked: set[int] = set()
-        for phrase in self.pseudo:
-            n = len(phrase)
-            for k in range(len(words) - n + 1):
-                if tuple(w for _, w in words[k:k + n]) == phrase:
-                    blocked.update(i for i, _ in words[k:k + n])
-        first_word = words[0][0] if words else -1
+        positions = [i for i, el in enumerate(elements) if el.kind == WORD_KIND]
+        words = [elements[i].lower for i in positions]
+        first_word = positions[0] if positions else -1
         hits = []
-        for cue in self.cues:
-            n = len(cue.words)
-            for k in range(len(words) - n + 1):
-                span = words[k:k + n]
-                if any(i in blocked for i, _ in span):
-                    continue
-                if all(_word_matches(p, w) for p, (_, w) in zip(cue.words, span)):
-                    if cue.sentence_start and span[0][0] != first_word:
-                        continue
-                    hits.append(CueHit(cue, span[0][0], span[-1][0]))
+        for cue, k, last in self.cue_spans(words):
+            if cue.sentence_start and positions[k] != first_word:
+                continue
+            hits.append(CueHit(cue, positions[k], positions[last]))
         return hits
 
     def _terminated(self, elements: list[Element], lo: int, hi: int) -> bool:
@@ -142,34 +163,26 @@ class Modality:
 
     def syntactic_flags(self, doc: Any, trigger: Any) -> tuple[bool, bool]:
         """(negated, hedged) for a trigger in a parsed sentence: a cue counts when the trigger lies in
-        the clause the cue governs (``dependency.scope_tokens``), not within a fixed window."""
+        the clause the cue governs (``dependency.scope_tokens``), not within a fixed window.
+        Cues and their scopes are worked out once per parsed sentence."""
         from pipeline.relations.dependency import scope_tokens
 
-        words = [t.lower_ for t in doc]
-        blocked: set[int] = set()
-        for phrase in self.pseudo:
-            n = len(phrase)
-            for k in range(len(words) - n + 1):
-                if tuple(words[k:k + n]) == phrase:
-                    blocked.update(range(k, k + n))
-        first_word = next((t.i for t in doc if not t.is_punct), 0)
-        negated = hedged = False
-        for cue in self.cues:
-            if (cue.category == "NEGATED" and negated) or (cue.category == "HEDGED" and hedged):
-                continue
-            n = len(cue.words)
-            for k in range(len(words) - n + 1):
-                if any(i in blocked for i in range(k, k + n)):
-                    continue
-                if not all(_word_matches(p, w) for p, w in zip(cue.words, words[k:k + n])):
-                    continue
-                last = k + n - 1
+        cached = doc.user_data.get("biomine_cue_scopes")
+        if cached is None:
+            words = [t.lower_ for t in doc]
+            first_word = next((t.i for t in doc if not t.is_punct), 0)
+            cached = []
+            for cue, k, last in self.cue_spans(words):
                 if cue.sentence_start:
-                    hit = k == first_word and trigger.i > last
+                    if k == first_word:
+                        cached.append((cue.category, None, last))
                 else:
-                    hit = trigger.i in scope_tokens(doc[last])
-                if hit:
-                    negated = negated or cue.category == "NEGATED"
-                    hedged = hedged or cue.category == "HEDGED"
-                    break
+                    cached.append((cue.category, frozenset(scope_tokens(doc[last])), last))
+            doc.user_data["biomine_cue_scopes"] = cached
+        negated = hedged = False
+        for category, scope, last in cached:
+            hit = trigger.i > last if scope is None else trigger.i in scope
+            if hit:
+                negated = negated or category == "NEGATED"
+                hedged = hedged or category == "HEDGED"
         return negated, hedged
