@@ -14,7 +14,7 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 MODELS = [ROOT / "models" / "biomine_ner_sm", ROOT / "build" / "ner" / "model-best"]
 MODEL = next((m for m in MODELS if (m / "meta.json").exists()), None)
 SLICE = slice(0, 400)  # the first 400 GENETAG test sentences (file order)
-FLOOR_F1 = 0.80  # measured on this slice: see docs/ner.md; a little under it
+FLOOR_F1 = 0.79  # measured 0.816 on this slice (P 0.847, R 0.787): see docs/ner.md
 
 pytestmark = [
     pytest.mark.corpus,

@@ -43,12 +43,16 @@ def register() -> None:
 
 def load(path: str | Path):
     """Load a trained recogniser directory (``build/ner/model-best`` or its shipped copy)."""
+    import warnings
+
     import spacy
 
     import pipeline.nlp.tokenizer  # noqa: F401  (registers biomine.Tokenizer.v1)
 
     register()
-    return spacy.load(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # scispaCy's saved regexes warn on Python 3.11
+        return spacy.load(path)
 
 
 def mentions(nlp_or_model: Any, text: str) -> list[tuple[int, int, str]]:

@@ -125,7 +125,7 @@ def blank_nlp(tokenizer: str = "biomine"):
     return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZERS[tokenizer]}}})
 
 
-def convert(corpora_dir: Path, out: Path, tokenizer: str = "biomine", partial: str = "missing") -> dict:
+def convert(corpora_dir: Path, out: Path, tokenizer: str = "split", partial: str = "missing") -> dict:
     """Write ``train.spacy`` and ``dev.spacy`` under ``out/data`` and return alignment counts."""
     from spacy.tokens import DocBin
 
@@ -165,7 +165,7 @@ def alignment(corpora_dir: Path) -> dict:
     return out
 
 
-def train(out: Path, tokenizer: str = "biomine", max_steps: int = 20000, eval_frequency: int = 1000,
+def train(out: Path, tokenizer: str = "split", max_steps: int = 8000, eval_frequency: int = 500,
           extra: dict | None = None) -> Path:
     """spaCy training from ``ner.cfg`` with a fixed seed and step budget; returns ``out/model-best``."""
     from spacy.cli.train import train as spacy_train
@@ -241,8 +241,8 @@ def speed_in_subprocess(model: Path, corpora_dir: Path) -> dict:
 
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     code = ("import json,sys,spacy; from pathlib import Path; from pipeline.training.ner import speed, peak_rss_mb; "
-            "spacy.blank('en'); base = peak_rss_mb(); "
-            "out = speed(spacy.load(sys.argv[1]), Path(sys.argv[2])); out['peak_rss_before_model_mb'] = base; "
+            "from pipeline.training.mentions import load; spacy.blank('en'); base = peak_rss_mb(); "
+            "out = speed(load(sys.argv[1]), Path(sys.argv[2])); out['peak_rss_before_model_mb'] = base; "
             "print(json.dumps(out))")
     out = subprocess.run([sys.executable, "-c", code, str(model), str(corpora_dir)], env=env, cwd=ROOT,
                          check=True, capture_output=True, text=True)
@@ -257,8 +257,6 @@ def model_size_mb(path: Path) -> float:
 def standalone(model: Path) -> None:
     """Name the plain spaCy tokenizer in the saved config: the saved ``tokenizer`` file carries
     every pattern, so the model then loads with ``spacy.load`` and no biomine import."""
-    import spacy
-
     from pipeline.training import mentions
 
     before = mentions.load(model)
@@ -267,7 +265,7 @@ def standalone(model: Path) -> None:
     for name in TOKENIZERS.values():
         text = text.replace(f'@tokenizers = "{name}"', '@tokenizers = "spacy.Tokenizer.v1"')
     cfg.write_text(text)
-    after = spacy.load(model)
+    after = mentions.load(model)
     sample = "ASK1-mediated IL-2-induced MKK3/MKK6-p38 NF-kappaB. PI3K p70S6K (VEGF)-induced Hog1."
     if [t.text for t in before(sample)] != [t.text for t in after(sample)]:
         raise RuntimeError("tokenizer changed after reload")
@@ -302,6 +300,16 @@ def ship(model: Path, dest: Path, report: dict | None = None) -> Path:
     if report:
         meta["biomine_scores"] = report.get("held_out", {})
     (dest / "meta.json").write_text(json.dumps(meta, indent=2))
+    lines = ["# biomine_ner_sm 1.0.0", "",
+             "GENE, CHEMICAL and DISEASE mention recogniser (spaCy tok2vec + ner). Built by",
+             "`python -m pipeline.training.ner --corpora ../shared/corpora --out build/ner --ship models/biomine_ner_sm`;",
+             "design, splits and held-out scores in docs/ner.md. Load with `spacy.load(path)` or",
+             "`pipeline.training.mentions.load(path)`.", "", "Trained on (annotations and their licences):", ""]
+    lines += [f"- {s['name']}: {s['license']}. {s['citation']}." for s in SOURCES]
+    lines += ["", "Texts of those corpora are MEDLINE abstracts (PubMed terms) and PMC Open Access sections "
+              "(each article's licence); the model stores hashed features and a string table of seen tokens, "
+              "not the texts.", ""]
+    (dest / "README.md").write_text("\n".join(lines))
     return dest
 
 
@@ -314,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-steps", type=int, default=8000)
     ap.add_argument("--embed", choices=sorted(EMBEDS), default="hash",
                     help="hash: NORM/PREFIX/SUFFIX/SHAPE hash embeddings; char: NORM + the word's first and last bytes")
-    ap.add_argument("--eval-frequency", type=int, default=1000)
+    ap.add_argument("--eval-frequency", type=int, default=500)
     ap.add_argument("--stage", choices=["all", "convert", "train", "evaluate", "alignment"], default="all")
     ap.add_argument("--ship", type=Path, help="also copy model-best here with biomine meta (models/biomine_ner_sm)")
     ap.add_argument("--dev-only", action="store_true", help="evaluate on the dev slice only (for choosing settings)")
@@ -334,10 +342,10 @@ def main(argv: list[str] | None = None) -> int:
         times["train_s"] = round(time.time() - t)
         standalone(args.out / "model-best")
     if args.stage in ("all", "evaluate"):
-        import spacy
+        from pipeline.training.mentions import load
 
         model = args.out / "model-best"
-        nlp = spacy.load(model)
+        nlp = load(model)
         report = {"model": str(model), "size_mb": model_size_mb(model), "tokenizer": args.tokenizer,
                   "partial": args.partial, "embed": args.embed, "max_steps": args.max_steps, "seed": SEED, "times": times,
                   "dev_slice": evaluate_dev(nlp, args.corpora)}
