@@ -34,8 +34,8 @@ CONTROL = parse("X induces Y to phosphorylate Z .", [1, 1, 1, 4, 1, 4, 1],
 
 
 @pytest.mark.parametrize("doc,trigger,role,expected", [
-    (RELCL, 5, subjects, ["kinase"]),       # relative clause: the noun it modifies
-    (RELCL, 7, subjects, ["kinase"]),       # a coordinated verb shares the subject
+    (RELCL, 5, subjects, ["MST1"]),         # relative clause on a predicate noun: what the noun is said of
+    (RELCL, 7, subjects, ["MST1"]),         # a coordinated verb shares the subject
     (RELCL, 5, objects, ["LATS1"]),         # the shared object sits on the verb whose conjunct is the trigger
     (RELCL, 7, objects, ["LATS1"]),
     (MEANS, 4, subjects, ["LKB1"]),         # a means clause inherits the clause subject
@@ -69,3 +69,16 @@ def test_paths(path, start, expected):
 def test_bad_paths_are_errors(bad):
     with pytest.raises(PathSyntaxError):
         compile_path(bad, ROLES)
+
+
+@pytest.mark.parametrize("path,start,expected", [
+    (">nsubj || >dobj", 1, ["LKB1"]),          # the first choice that reaches something wins
+    (">agent || >dobj", 1, ["growth"]),        # else the next
+    (">agent || >iobj", 1, []),
+])
+def test_ordered_choice(path, start, expected):
+    assert [t.text for t in compile_path(path, ROLES)(MEANS[start])] == expected
+
+
+def test_a_relative_clause_on_a_predicate_noun_is_about_the_subject():
+    assert [t.text for t in subjects(RELCL[5])] == ["MST1"]

@@ -44,8 +44,23 @@ def antecedent(tok: Token) -> Token:
         while clause.dep_ == "conj" and clause.head is not clause:
             clause = clause.head
         if clause.dep_ == "relcl" and clause.head is not clause:
-            return clause.head
+            return predicated(clause.head)
     return tok
+
+
+def predicated(noun: Token) -> Token:
+    """What a predicate noun is said of: "ASK1 is a MAP3K that activates JNK", "ASK1 was identified as
+    a MAP3K which ..." — the relative clause is about ASK1, not the class named."""
+    if noun.dep_ == "attr" and noun.head is not noun:
+        subj = _children(noun.head, "nsubj")
+        if subj:
+            return subj[0]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head is not noun.head:
+        verb = noun.head.head
+        named = _children(verb, "nsubjpass", "dobj")
+        if named:
+            return named[0]
+    return noun
 
 
 def _governor(verb: Token) -> Token | None:
@@ -69,7 +84,7 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
     if dep == "conj" and verb.head is not verb and _is_verbal(verb.head):
         return subjects(verb.head, depth + 1)
     if dep == "relcl" and verb.head is not verb:
-        return [verb.head]
+        return [predicated(verb.head)]
     if dep == "acl" and verb.tag_ == "VBG" and verb.head is not verb:
         return [verb.head]  # "a kinase phosphorylating ASK1"
     if dep == "xcomp":  # object control ("induces Y to"), else subject control or raising ("X is predicted to")
@@ -155,15 +170,14 @@ def _shared(tok: Token, own) -> list[Token]:
 def agents(trigger: Token) -> list[Token]:
     """The "by" phrases of a passive or nominal, coordinated ones included ("by PAK3 ... and by PKA"),
     shared by coordinated nominals."""
-    if trigger.tag_.startswith("VB"):
-        return _own_agents(trigger)
-    found = _shared(trigger, _own_agents)
+    verbal = trigger.tag_.startswith("VB")
+    found = _own_agents(trigger) if verbal else _shared(trigger, _own_agents)
     if found:
         return found
-    # a by-phrase the parser attached to a noun inside the nominal's own prepositional chain
-    # ("phosphorylation of a threonine in the T-loop of CDK2 by CAK")
+    # a by-phrase the parser attached to a noun inside the trigger's own prepositional chain
+    # ("phosphorylation of a threonine in the T-loop of CDK2 by CAK", "dephosphorylated at Thr838 by PP5")
     frontier = [trigger]
-    for _depth in range(2):
+    for _depth in range(1 if verbal else 2):
         frontier = [p for tok in frontier for prep in tok.children if prep.dep_ == "prep" and prep.lower_ != "by"
                     for p in prep.children if p.dep_ == "pobj"]
         for noun in frontier:

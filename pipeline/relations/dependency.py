@@ -132,6 +132,11 @@ class SentenceParse:
                 heads = [i for i in toks if doc[i].head.i not in inside or doc[i].head.i == i]
                 self.head_of[(ent.start, ent.end)] = (heads or toks)[-1]
 
+    def inside_entity(self, tok: Token) -> bool:
+        """Whether the token is part of a name ("target" in "mammalian target of rapamycin")."""
+        start, end = self.char_span(tok)
+        return any(e.start <= start and end <= e.end for e in self.by_token.get(tok.i, ()))
+
     def token_entities(self, tok: Token) -> list[Entity]:
         """Entities whose head word is this token; in a compound token, "/" lists all, "-" keeps the last."""
         ents = [e for e in self.by_token.get(tok.i, []) if self.head_of.get((e.start, e.end)) == tok.i]
@@ -233,7 +238,7 @@ def match_rule(pattern: DependencyPattern, parse: SentenceParse, coordinate: tup
     """Every trigger of the rule in the sentence with the entities its paths reach."""
     matches = []
     for tok in parse.doc:
-        if not pattern.trigger.matches(tok):
+        if not pattern.trigger.matches(tok) or parse.inside_entity(tok):
             continue
         reached = {role: path(tok) for role, path in pattern.paths.items()}
         args = {role: parse.arguments(tokens, pattern.heads, widen=role in coordinate)

@@ -11,7 +11,9 @@ Hahn-Powell and Surdeanu 2016), evaluated over a parsed sentence as sets of toke
 - ``@subj``, ``@obj``, ``@passive``, ``@agent``, ``@of`` are roles computed by
   ``pipeline.relations.arguments`` (understood subjects through coordination, relative and
   control clauses; shared objects of coordinated verbs; passive subjects of reduced relatives);
-- ``( ... )`` groups, `` | `` (with spaces) separates alternatives, ``?``, ``*`` and ``+`` repeat.
+- ``( ... )`` groups, `` | `` (with spaces) separates alternatives whose results are joined,
+  `` || `` separates ordered choices (the first that reaches anything wins: ``@agent || >amod``
+  takes a by-phrase when there is one, else the modifier), ``?``, ``*`` and ``+`` repeat.
 
 ``>prep[word=at|on|in] >pobj`` reaches the object of an "at/on/in" phrase of the trigger.
 """
@@ -25,7 +27,7 @@ from typing import Any
 Token = Any  # spacy.tokens.Token; kept loose so this module imports without spaCy
 Role = Callable[[Token], list[Token]]
 
-_LEX = re.compile(r"\s+\|\s+|[()?*+]|@\w+|[<>](?:\*|[\w:|]+)(?:\[[^\]]*\])?|\[[^\]]*\]|\S+")
+_LEX = re.compile(r"\s+\|\|\s+|\s+\|\s+|[()?*+]|@\w+|[<>](?:\*|[\w:|]+)(?:\[[^\]]*\])?|\[[^\]]*\]|\S+")
 _FILTER = re.compile(r"^\[(word|lemma|tag|suffix|notword|notsuffix)=([^\]]+)\]$")
 
 
@@ -107,8 +109,15 @@ class Repeat:
 class Path:
     alternatives: list[list[Any]] = field(default_factory=list)
     text: str = ""
+    ordered: list["Path"] = field(default_factory=list)  # `` || `` choices: the first non-empty wins
 
     def apply(self, tokens: set[Token]) -> set[Token]:
+        if self.ordered:
+            for choice in self.ordered:
+                found = choice.apply(tokens)
+                if found:
+                    return found
+            return set()
         out: set[Token] = set()
         for seq in self.alternatives:
             current = set(tokens)
@@ -138,9 +147,17 @@ def compile_path(text: str, roles: dict[str, Role]) -> Path:
 
     def parse_alternatives() -> Path:
         nonlocal pos
+        choices: list[Path] = []
         alternatives: list[list[Any]] = [[]]
         while pos < len(tokens) and tokens[pos] != ")":
             tok = tokens[pos]
+            if tok.strip() == "||":
+                if any(not seq for seq in alternatives):
+                    raise PathSyntaxError(f"empty choice before '||' in path {text!r}")
+                choices.append(Path(alternatives, text))
+                alternatives = [[]]
+                pos += 1
+                continue
             if tok.strip() == "|":
                 alternatives.append([])
                 pos += 1
@@ -164,6 +181,8 @@ def compile_path(text: str, roles: dict[str, Role]) -> Path:
             alternatives[-1].append(item)
         if any(not seq for seq in alternatives):
             raise PathSyntaxError(f"empty alternative in path {text!r}")
+        if choices:
+            return Path([], text, choices + [Path(alternatives, text)])
         return Path(alternatives, text)
 
     def _atom(tok: str) -> Any:
