@@ -1,7 +1,9 @@
-"""Accuracy must not drop: given-entity runs on a fixed slice of the public gold corpora.
+"""Accuracy must not drop, measured where the rules were not tuned.
 
-The floors are the figures reached when this test was written (see README, Accuracy),
-rounded down; raise them when the rules improve, never lower them silently.
+Two given-entity runs on public gold: PC train fold 5 of 5 (documents by doc_id hash; the
+syntactic rules were tuned looking at folds 1-4 and GE train only) and all of GE devel
+(a check-only set). The floors sit a little under the figures of the README's accuracy
+table; raise them when the rules improve, never lower them silently.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.entities.given import given_entities
+from pipeline.evaluation.folds import fold_doc_ids
 from pipeline.evaluation.scoring import evaluate
 from pipeline.runner import run
 
@@ -18,19 +21,20 @@ CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 pytestmark = pytest.mark.corpus
 
 SLICES = {
-    # corpus folder, number of documents (sorted by name), {task: minimum overlap F1 (measured)}
-    "pc-train-80": ("bionlp-st-2013-pc/train", 80, {
-        "phosphorylation": 0.86,  # 0.866
-        "phosphorylation+kinase": 0.70,  # 0.709
-        "activation": 0.70,  # 0.718
-        "inhibition": 0.65,  # 0.667
-        "binding": 0.60,  # 0.615
+    # corpus folder, fold (of 5) or None for every document, {task: minimum overlap F1}
+    "pc-train-fold5": ("bionlp-st-2013-pc/train", 5, {
+        "phosphorylation": 0.83,
+        "phosphorylation+kinase": 0.78,
+        "activation": 0.65,
+        "inhibition": 0.65,
+        "binding": 0.53,
     }),
-    "ge-devel-60": ("bionlp-st-2013-ge/devel", 60, {
-        "phosphorylation": 0.94,  # 0.946
-        "phosphorylation+kinase": 0.70,  # 0.706
-        "activation": 0.48,  # 0.485
-        "binding": 0.37,  # 0.373
+    "ge-devel": ("bionlp-st-2013-ge/devel", None, {
+        "phosphorylation": 0.88,
+        "phosphorylation+kinase": 0.70,
+        "activation": 0.44,
+        "inhibition": 0.45,
+        "binding": 0.40,
     }),
 }
 
@@ -44,13 +48,16 @@ def _f1(report, task: str) -> float:
 
 @pytest.mark.parametrize("name", sorted(SLICES))
 def test_given_entity_accuracy_floor(tmp_path, name):
-    folder, count, floors = SLICES[name]
+    folder, fold, floors = SLICES[name]
     source = CORPORA / folder
     if not source.exists():
         pytest.skip(f"{source} not present")
+    wanted = set(fold_doc_ids(source, 5, fold)) if fold else None
     gold = tmp_path / "gold"
     gold.mkdir()
-    for txt in sorted(source.glob("*.txt"))[:count]:
+    for txt in sorted(source.glob("*.txt")):
+        if wanted is not None and txt.stem not in wanted:
+            continue
         for suffix in (".txt", ".a1", ".a2"):
             shutil.copy(txt.with_suffix(suffix), gold / txt.with_suffix(suffix).name)
     out = tmp_path / "pred"
