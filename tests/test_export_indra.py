@@ -20,7 +20,7 @@ def docs():
 
 @pytest.fixture(scope="module")
 def stmts(docs, tmp_path_factory):
-    (path,) = write_indra(docs, tmp_path_factory.mktemp("indra"))
+    path, _priors = write_indra(docs, tmp_path_factory.mktemp("indra"))
     assert path.name == "statements.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -89,3 +89,21 @@ def test_association_is_skipped_and_ids_are_stable(docs, stmts):
     assert len({s["id"] for s in stmts}) == len(stmts)
     # the id depends on the triple, not on the document order
     assert {s["id"] for s in to_statements(list(reversed(docs)))[0]} == {s["id"] for s in stmts}
+
+
+def test_belief_priors_are_shipped_in_indra_format(tmp_path):
+    """INDRA's BeliefEngine refuses a source it has no prior for: the export ships biomine's."""
+    import json
+
+    from pipeline.writers.indra import BELIEF_PRIORS, SOURCE_API, belief, write_indra
+    from pipeline.writers.load import load_output_dir
+
+    paths = write_indra(load_output_dir(FIXTURE), tmp_path)
+    priors = json.loads((tmp_path / "indra" / "belief_priors.json").read_text())
+    assert priors == BELIEF_PRIORS and set(priors) == {"rand", "syst"}
+    stmts = json.loads((tmp_path / "indra" / "statements.json").read_text())
+    assert {ev["source_api"] for s in stmts for ev in s["evidence"]} == {SOURCE_API}
+    for stmt in stmts:
+        assert stmt["belief"] == belief(len(stmt["evidence"])) and 0 < stmt["belief"] < 1
+    assert belief(2) > belief(1)
+    assert [p.name for p in paths] == ["statements.json", "belief_priors.json"]

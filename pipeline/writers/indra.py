@@ -16,6 +16,14 @@ one statement with several evidences, as INDRA assembles them; the statement ``i
 is a uuid5 of that identity, so it is stable across runs. No ``matches_hash`` is
 written (INDRA recomputes it). Negated mentions are evidence with
 ``epistemics.negated = true``, as INDRA readers emit them.
+
+Belief (issue 10): INDRA's BeliefEngine scores evidence by its ``source_api`` and
+refuses sources it has no prior for, so ``indra/belief_priors.json`` is written next
+to the statements, in the format of INDRA's ``SimpleScorer`` (``{"rand": {...},
+"syst": {...}}``); pass it to ``run_preassembly(stmts, belief_scorer=SimpleScorer(priors))``
+(docs/outputs.md). Each statement's ``belief`` is what that scorer gives it alone:
+``1 - (syst + rand ** n)`` for ``n`` evidences. The priors are biomine's measured error
+rates on held-out gold (README, Accuracy), not INDRA's figures for other readers.
 """
 from __future__ import annotations
 
@@ -31,6 +39,15 @@ from pipeline.model import Entity, ProcessedDocument, Relation
 from pipeline.relations.types import registry
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "biomine/indra-statements")
+SOURCE_API = "biomine"
+# Random and systematic error of one biomine evidence (held-out precision about 0.75-0.9).
+BELIEF_PRIORS = {"rand": {SOURCE_API: 0.2}, "syst": {SOURCE_API: 0.05}}
+
+
+def belief(n_evidence: int) -> float:
+    """INDRA SimpleScorer's belief for ``n_evidence`` biomine evidences and nothing else."""
+    rand, syst = BELIEF_PRIORS["rand"][SOURCE_API], BELIEF_PRIORS["syst"][SOURCE_API]
+    return round(1 - (syst + rand ** max(n_evidence, 1)), 6)
 # namespaces whose INDRA ids keep the prefix inside the value ("CHEBI:16240")
 EMBEDDED_PREFIX = {"CHEBI", "GO", "DOID", "HP", "MONDO", "UBERON", "CL"}
 NS_ALIASES = {"UNIPROT": "UP", "FAMPLEX": "FPLX", "NCBIGENE": "EGID", "CELLOSAURUS": "CVCL"}
@@ -69,7 +86,7 @@ def _identity(stype: str, agents: list[Entity | None], rel: Relation) -> str:
 def _evidence(rel: Relation, pmid: str | None, types: dict | None = None) -> dict[str, Any]:
     types = types if types is not None else registry().types
     ev: dict[str, Any] = {
-        "source_api": "biomine",
+        "source_api": SOURCE_API,
         "text": " ".join(rel.sentence.text.split()),
         "annotations": {
             "found_by": rel.rule,
@@ -137,6 +154,8 @@ def to_statements(docs: Iterable[ProcessedDocument]) -> tuple[list[dict[str, Any
             if ident not in stmts:
                 stmts[ident] = {**body, "id": str(uuid.uuid5(NAMESPACE, ident)), "belief": 1, "evidence": []}
             stmts[ident]["evidence"].append(_evidence(rel, pd.document.pmid))
+    for stmt in stmts.values():
+        stmt["belief"] = belief(len(stmt["evidence"]))
     return list(stmts.values()), skipped
 
 
@@ -197,6 +216,7 @@ class IndraSink:
                 stmt = json.loads(body)
                 stmt["evidence"] = [json.loads(j) for (j,) in self.con.execute(
                     "SELECT json FROM evidence WHERE seq = ? ORDER BY rowid", (seq,))]
+                stmt["belief"] = belief(len(stmt["evidence"]))
                 text = json.dumps(stmt, indent=1, ensure_ascii=False)
                 fh.write(("[\n" if n == 0 else ",\n") + "\n".join(" " + line for line in text.split("\n")))
                 n += 1
@@ -205,8 +225,10 @@ class IndraSink:
             if self.sync:
                 os.fsync(fh.fileno())
         os.replace(tmp, target)
+        priors = self.folder / "belief_priors.json"
+        priors.write_text(json.dumps(BELIEF_PRIORS, indent=1) + "\n", encoding="utf-8")
         self._drop()
-        return [target]
+        return [target, priors]
 
     def _drop(self) -> None:
         self.con.close()
