@@ -142,12 +142,21 @@ def convert(corpora_dir: Path, out: Path, tokenizer: str = "split", partial: str
         for item in items:
             bin_.add(standoff.to_doc(nlp, item, marker, st))
         bin_.to_disk(data / f"{name}.spacy")
-    summary = {"tokenizer": tokenizer, "partial": partial,
+    summary = {"tokenizer": tokenizer, "partial": partial, "dictionaries": dictionary_fingerprint(),
                "sizes": {"train": len(train), "dev_genetag": len(dev["genetag"]), "dev_biored": len(dev["biored"])},
                "alignment": {k: {"aligned": v.aligned, "misaligned": v.misaligned,
                                  "misaligned_by_label": v.misaligned_by_label} for k, v in stats.items()}}
     (out / "data" / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def dictionary_fingerprint(folder: Path = DICTIONARIES) -> dict[str, str]:
+    """sha256 prefixes of the files TermMarker reads: they are an input of the training data,
+    so a changed stoplist changes which tokens are left missing (and the model)."""
+    import hashlib
+
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()[:16]
+            for name in ("chemicals.tsv.gz", "diseases.tsv.gz", "stoplist.txt")}
 
 
 def alignment(corpora_dir: Path) -> dict:
@@ -349,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         report = {"model": str(model), "size_mb": model_size_mb(model), "tokenizer": args.tokenizer,
                   "partial": args.partial, "embed": args.embed, "max_steps": args.max_steps, "seed": SEED, "times": times,
                   "dev_slice": evaluate_dev(nlp, args.corpora)}
+        summary = args.out / "data" / "summary.json"
+        if summary.exists():
+            report["data"] = json.loads(summary.read_text())
         if not args.dev_only:
             report["held_out"] = evaluate_held_out(nlp, args.corpora)
             report["speed_one_thread"] = speed_in_subprocess(model, args.corpora)
