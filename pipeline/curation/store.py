@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from pipeline.writers.sqlite import CURATION_TABLE
 from pipeline.errors import CurationError
 
 DECISIONS = ("accept", "reject", "correct")
@@ -93,27 +94,7 @@ CREATE TABLE IF NOT EXISTS curation_log (
     source               TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS curation_log_key ON curation_log(triple_key);
--- the older single table, same definition as in pipeline/writers/sqlite.py: kept as a mirror
-CREATE TABLE IF NOT EXISTS curation (
-    triple_key           TEXT PRIMARY KEY,
-    decision             TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct')),
-    corrected_relation   TEXT,
-    corrected_subject_id TEXT,
-    corrected_object_id  TEXT,
-    corrected_site       TEXT,
-    comment              TEXT,
-    doc_id               TEXT,
-    relation             TEXT,
-    subject_text         TEXT,
-    subject_id           TEXT,
-    object_text          TEXT,
-    object_id            TEXT,
-    site                 TEXT,
-    sentence             TEXT,
-    source_file          TEXT,
-    decided_at           TEXT NOT NULL
-);
-"""
+""" + CURATION_TABLE  # the older single table, kept as a mirror
 
 # Indexes on the run's tables for the workbench's filters; created only where the table exists.
 RUN_INDEXES = {

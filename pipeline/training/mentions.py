@@ -5,40 +5,15 @@ or call ``mentions`` without pulling in the training code.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-# Between two letters/digits, a hyphen or slash starts a new token: "ASK1-mediated" -> ASK1 - mediated.
-HYPHEN_SLASH_INFIX = r"(?<=[^\W_])[-/](?=[^\W_])"
-
-
-def split_tokenizer(nlp):
-    """biomine's tokenizer that also splits at hyphens and slashes between letters or digits.
-
-    Built from explicit patterns (no custom callables), so a pipeline saved with it
-    reloads with plain ``spacy.load``: the patterns travel in its ``tokenizer`` file.
-    """
-    from spacy.tokenizer import Tokenizer
-
-    from pipeline.nlp.tokenizer import biomine_tokenizer
-
-    base = biomine_tokenizer(nlp)
-    infix = re.compile(base.infix_finditer.__self__.pattern + "|" + HYPHEN_SLASH_INFIX)
-    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search, suffix_search=base.suffix_search,
-                     infix_finditer=infix.finditer, token_match=base.token_match)
-
 
 def register() -> None:
-    """Register ``biomine.SplitTokenizer.v1`` for training configs."""
-    from spacy.util import registry
+    """Register ``biomine.SplitTokenizer.v1`` (defined with the runtime tokenizer) for training configs."""
+    from pipeline.nlp.tokenizer import register_split
 
-    if "biomine.SplitTokenizer.v1" in registry.tokenizers:
-        return
-
-    @registry.tokenizers("biomine.SplitTokenizer.v1")
-    def create_tokenizer():
-        return split_tokenizer
+    register_split()
 
 
 def load(path: str | Path):

@@ -39,6 +39,30 @@ SCHEMA_VERSION = 1
 DB_NAME = "biomine.sqlite"
 DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
+# The curation table: a curator's decisions keyed by triple_key. A run never clears it; the curation store
+# (pipeline/curation/store.py) creates it too, from this one definition.
+CURATION_TABLE = """
+CREATE TABLE IF NOT EXISTS curation (
+    triple_key           TEXT PRIMARY KEY,
+    decision             TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct')),
+    corrected_relation   TEXT,
+    corrected_subject_id TEXT,
+    corrected_object_id  TEXT,
+    corrected_site       TEXT,
+    comment              TEXT,
+    doc_id               TEXT,
+    relation             TEXT,
+    subject_text         TEXT,
+    subject_id           TEXT,
+    object_text          TEXT,
+    object_id            TEXT,
+    site                 TEXT,
+    sentence             TEXT,
+    source_file          TEXT,
+    decided_at           TEXT NOT NULL
+);
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id   TEXT PRIMARY KEY,
@@ -99,25 +123,6 @@ CREATE TABLE IF NOT EXISTS evidence (
     PRIMARY KEY (triple_key, rule)
 );
 CREATE INDEX IF NOT EXISTS evidence_doc ON evidence(doc_id);
-CREATE TABLE IF NOT EXISTS curation (
-    triple_key           TEXT PRIMARY KEY,
-    decision             TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct')),
-    corrected_relation   TEXT,
-    corrected_subject_id TEXT,
-    corrected_object_id  TEXT,
-    corrected_site       TEXT,
-    comment              TEXT,
-    doc_id               TEXT,
-    relation             TEXT,
-    subject_text         TEXT,
-    subject_id           TEXT,
-    object_text          TEXT,
-    object_id            TEXT,
-    site                 TEXT,
-    sentence             TEXT,
-    source_file          TEXT,
-    decided_at           TEXT NOT NULL
-);
 CREATE VIEW IF NOT EXISTS triples AS
 SELECT r.subject_key,
        MIN(COALESCE(r.subject_name, r.subject_text)) AS subject,
@@ -135,7 +140,7 @@ SELECT r.subject_key,
        GROUP_CONCAT(DISTINCT e.rule)                 AS rules
 FROM relations r JOIN evidence e ON e.triple_key = r.triple_key
 GROUP BY r.subject_key, r.relation, r.object_key, r.site;
-"""
+""" + CURATION_TABLE
 
 
 def resolve_db_path(out: Path | str) -> Path:
