@@ -19,6 +19,7 @@ work inside tokens ("ASK1-mediated") — and the two are combined span by span:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pipeline.entities.dictionary import Dictionary
@@ -42,6 +43,7 @@ GENERIC_WORDS = frozenset({
     "transcription", "growth", "protein-kinase", "tyrosine", "serine", "threonine", "inhibitor", "inhibitors",
     "activator", "substrate", "substrates", "the", "a", "an", "its", "their", "this", "these", "human", "mouse",
 })
+_CLAUSE_WORD = re.compile(r"\s(?:in|from|by|with|during|after|upon|under)\s")
 _GENERIC_HEADS = ("protein", "proteins", "gene", "genes", "kinase", "kinases", "enzyme")
 
 
@@ -72,6 +74,11 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
+    cut = _CLAUSE_WORD.search(text, start, end)
+    if cut:  # "Elm1 in budding yeast": a name does not run on past "in", "from", "by", "with"
+        end = cut.start()
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
     start, end = _without_generic_heads(text, start, end)
     if end - start < 2:
         return None

@@ -1,0 +1,120 @@
+"""The loaded pipeline and one document through it; long documents in sections, in linear time."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Document, Entity, ProcessedDocument, Relation, Sentence
+
+
+LONG_DOCUMENT = 100_000  # characters: longer documents are processed in sections (time linear in length)
+SECTION = 50_000  # target section length, cut at a paragraph (else line, sentence, space) boundary
+
+
+class Processor:
+    """Holds the loaded spaCy pipeline; ``process`` turns one Document into results."""
+
+    def __init__(self, model: str | None = None, patterns_dir: Path | None = None) -> None:
+        from pipeline.nlp.build import PATTERNS_DIR, build_nlp
+
+        self.nlp = build_nlp(patterns_dir or PATTERNS_DIR, model=model)
+        self.nlp.max_length = max(self.nlp.max_length, LONG_DOCUMENT + 1)
+
+    def process(self, document: Document, given: list[Entity] | None = None,
+                keep_doc: bool = False) -> ProcessedDocument:
+        """One document through every component; ``keep_doc`` keeps the spaCy Doc (for rule tools).
+
+        A document longer than ``LONG_DOCUMENT`` characters is processed section by section
+        (:func:`sections`) and the results are joined with their offsets shifted, so any
+        length up to ``--max-bytes`` works in time linear in its length.
+        """
+        if len(document.text) > LONG_DOCUMENT and not keep_doc:
+            return self._process_long(document, given)
+        return self._process(document, given, keep_doc)
+
+    def _process(self, document: Document, given: list[Entity] | None, keep_doc: bool) -> ProcessedDocument:
+        from pipeline.nlp.components import GIVEN_KEY, PARSE_COUNTS_KEY, TEXT_KEY, WARNINGS_KEY
+
+        doc = self.nlp.make_doc(document.text)
+        doc.user_data["doc_id"] = document.doc_id
+        doc.user_data[TEXT_KEY] = document.text
+        if given is not None:
+            doc.user_data[GIVEN_KEY] = given
+        for _name, component in self.nlp.pipeline:
+            doc = component(doc)
+        result = ProcessedDocument(document, doc._.biomine_sentences or [], doc._.biomine_entities or [],
+                                   doc._.biomine_relations or [], list(doc.user_data.get(WARNINGS_KEY, [])),
+                                   spacy_doc=doc if keep_doc else None)
+        result.parse_counts = doc.user_data.get(PARSE_COUNTS_KEY, (0, 0))  # type: ignore[attr-defined]
+        return result
+
+    def _process_long(self, document: Document, given: list[Entity] | None) -> ProcessedDocument:
+        text = document.text
+        sentences: list[Sentence] = []
+        entities: list[Entity] = []
+        relations: list[Relation] = []
+        warnings: list[tuple[str, dict[str, Any]]] = []
+        parsed = [0, 0]
+        for start, end in sections(text):
+            part = Document(doc_id=document.doc_id, text=text[start:end], path=document.path,
+                            metadata=document.metadata)
+            part_given = None if given is None else [
+                dataclasses.replace(e, start=e.start - start, end=e.end - start)
+                for e in given if start <= e.start and e.end <= end]
+            pd = self._process(part, part_given, False)
+            base = len(sentences)
+            sentences += [Sentence(s.index + base, s.start + start, s.end + start, s.text) for s in pd.sentences]
+            moved: dict[int, Entity] = {}
+
+            def shift(e: Entity | None) -> Entity | None:
+                if e is None:
+                    return None
+                if id(e) not in moved:
+                    moved[id(e)] = dataclasses.replace(e, start=e.start + start, end=e.end + start,
+                                                       sentence=e.sentence + base if e.sentence >= 0 else e.sentence)
+                return moved[id(e)]
+
+            entities += [shift(e) for e in pd.entities]  # type: ignore[misc]
+            for rel in pd.relations:
+                s = rel.sentence
+                relations.append(dataclasses.replace(
+                    rel, subject=shift(rel.subject), object=shift(rel.object), site=shift(rel.site),
+                    sentence=Sentence(s.index + base, s.start + start, s.end + start, s.text),
+                    trigger=None if rel.trigger is None else (rel.trigger[0] + start, rel.trigger[1] + start)))
+            for code, fields in pd.warnings:
+                if isinstance(fields.get("sentence"), int):
+                    fields = {**fields, "sentence": fields["sentence"] + base}
+                warnings.append((code, fields))
+            counts = getattr(pd, "parse_counts", (0, 0))
+            parsed = [parsed[0] + counts[0], parsed[1] + counts[1]]
+        result = ProcessedDocument(document, sentences, entities, relations, warnings)
+        result.parse_counts = tuple(parsed)  # type: ignore[attr-defined]
+        return result
+
+
+def sections(text: str, target: int = SECTION) -> list[tuple[int, int]]:
+    """Cut ``text`` into spans of about ``target`` characters at the best boundary near the limit.
+
+    Preferred boundaries: a blank line (paragraph), a line break, a sentence end (". "),
+    a space: the last one between half the target and the target, else the first one up
+    to twice the target; a text without any is cut hard. The spans cover the text exactly,
+    so offsets shift back by the span start.
+    """
+    spans = []
+    start, n = 0, len(text)
+    while n - start > 2 * target:
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            pos = text.rfind(sep, start + target // 2, start + target)
+            if pos < 0:
+                pos = text.find(sep, start + target, start + 2 * target)
+            if pos >= 0:
+                cut = pos + len(sep)
+                break
+        if cut <= start:
+            cut = start + target
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, n))
+    return spans
