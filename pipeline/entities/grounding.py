@@ -76,6 +76,9 @@ def lookup_keys(text: str) -> list[str]:
     while len(words) > 1 and words[-1].lower() in HEAD_WORDS:
         words = words[:-1]
         forms.append(" ".join(words))  # "the Hog1 protein kinase" -> "Hog1"
+    singular = _singular(raw)
+    if singular != raw:
+        forms.append(singular)  # "pancreatic cancers" -> "pancreatic cancer"
     keys: list[str] = []
     for form in forms:
         folded = _fold(form)
@@ -88,8 +91,28 @@ def lookup_keys(text: str) -> list[str]:
     return keys
 
 
-def candidates_for(dictionary: Dictionary, text: str, types: tuple[str, ...] | None = None) -> list[Candidate]:
-    """Every dictionary id the mention text can stand for, best first by dictionary rank."""
+def _singular(text: str) -> str:
+    """The text with its last word in the singular ("malignancies" -> "malignancy"); plain heuristics."""
+    head, _, last = text.rpartition(" ")
+    low = last.lower()
+    if len(low) < 5 or not low.isalpha() or low.endswith(("ss", "us", "is")):
+        return text
+    if low.endswith("ies"):
+        last = last[:-3] + "y"
+    elif low.endswith(("ches", "shes", "xes", "ses")):
+        last = last[:-2]
+    elif low.endswith("s"):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+def candidates_for(dictionary: Dictionary, text: str, types: tuple[str, ...] | None = None,
+                   strict_case: bool = True) -> list[Candidate]:
+    """Every dictionary id the mention text can stand for, best first by dictionary rank.
+
+    ``strict_case`` applies the dictionary's case rules ("CAN" only in capitals); a mention the
+    recogniser already judged to be a name ("apoE", "Nanog") is looked up without them.
+    """
     seen: dict[str, Candidate] = {}
     for depth, key in enumerate(lookup_keys(text)):
         found = dictionary.automaton.get(key, None) if len(dictionary.automaton) else None
@@ -99,7 +122,8 @@ def candidates_for(dictionary: Dictionary, text: str, types: tuple[str, ...] | N
         for entry in group:
             if entry.id is None or (types and entry.type not in types):
                 continue
-            if key == _fold(text) and (entry.case_sensitive or _acronym(entry.term)) and not case_matches(text, entry.term):
+            if strict_case and key == _fold(text) and (entry.case_sensitive or _acronym(entry.term)) \
+                    and not case_matches(text, entry.term):
                 continue
             flags = {"curated"} if entry.source == "curated" else entry.flags
             score = max((FLAG_SCORE[f] for f in flags if f in FLAG_SCORE), default=0.6) - 0.05 * min(depth, 4)

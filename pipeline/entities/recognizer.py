@@ -164,6 +164,12 @@ def link_abbreviations(
     for short, long in abbreviations:
         long_entity = source_for(long)
         short_entity = by_span.get(short)
+        if long_entity and short_entity and long_entity.type == short_entity.type:
+            # a recognised but ungrounded form takes the other form's identity ("PD" of "Parkinson's disease")
+            for empty, full in ((short_entity, long_entity), (long_entity, short_entity)):
+                if empty.id is None and full.id is not None:
+                    empty.id, empty.name, empty.xrefs = full.id, full.name, dict(full.xrefs)
+                    empty.kinase = empty.kinase or full.kinase
         if long_entity and not short_entity and not covered(*short):
             added.append(_copy_as(long_entity, text, short, "abbreviation:short"))
         elif short_entity and not long_entity and not covered(*long):
