@@ -27,7 +27,7 @@ bench: $(STAMP)
 model: parser ner
 
 parser: $(STAMP)
-	$(PY) -m pip install -q 'spacy-lookups-data==1.0.5'
+	$(PY) -m pip install -q -e '.[train]'
 	$(TRAIN_ENV) $(PY) -m pipeline.training.parser --corpus $(CORPORA)/genia-treebank --out build/parser
 	$(PY) -m pipeline.training.assemble --parser build/parser/model-best --out models/biomine_genia_sm
 
