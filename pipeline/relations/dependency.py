@@ -38,6 +38,9 @@ PART_NOUNS = frozenset({
 # Modifiers that name a cause, not the entity itself ("TNFalpha-induced NF-kappaB activation").
 CAUSAL_SUFFIXES = ("-induced", "-mediated", "-dependent", "-driven", "-stimulated", "-triggered", "-activated",
                    "-dependant", "-elicited", "-evoked", "-catalyzed", "-catalysed", "-regulated")
+# Last words of class names ("MAP kinase", "tyrosine phosphatase") a preceding name can specify.
+CLASS_WORDS = frozenset({"kinase", "kinases", "phosphatase", "phosphatases", "receptor", "receptors", "factor",
+                         "factors", "protein", "proteins", "gtpase", "ligase", "enzyme"})
 CLAUSE_LABELS = frozenset({"conj", "parataxis", "relcl", "advcl", "acl", "ccomp", "csubj"})
 
 
@@ -157,6 +160,12 @@ class SentenceParse:
         """The entities a reached token stands for (see the module docstring)."""
         tok = antecedent(tok)
         own = self.token_entities(tok)
+        if own and all(e.text.lower().split()[-1] in CLASS_WORDS for e in own):
+            # "the Mpk1 MAP kinase": a class name preceded by a name in the same phrase means that name
+            named = [e for child in tok.children if child.dep_ in ("compound", "nmod") and child.i < tok.i
+                     for e in self.token_entities(child) if e.text.lower().split()[-1] not in CLASS_WORDS]
+            if named:
+                return named
         if own or depth > 2:
             return own
         is_head = tok.lower_ in heads or bool(tok.lemma_ and tok.lemma_.lower() in heads)
