@@ -28,9 +28,12 @@ MEANS = parse("LKB1 restrains growth by phosphorylating AMPK .", [1, 1, 1, 1, 3,
 # "Raf-1 is phosphorylated by PAK3 and by PKA ."
 PASSIVE = parse("Raf-1 is phosphorylated by PAK3 and by PKA .", [2, 2, 2, 2, 3, 2, 2, 6, 2],
                 "nsubjpass auxpass ROOT agent pobj cc conj pobj punct", "NN VBZ VBN IN NN CC IN NN .")
-# "X induces Y to phosphorylate Z ."
+# "X induces Y to phosphorylate Z ." (the parser's PTB-like reading: dobj + xcomp)
 CONTROL = parse("X induces Y to phosphorylate Z .", [1, 1, 1, 4, 1, 4, 1],
                 "nsubj ROOT dobj aux xcomp dobj punct", "NN VBZ NN TO VB NN .")
+# "X used Y to phosphorylate Z ." (a purpose clause beside an object)
+PURPOSE = parse("X used Y to phosphorylate Z .", [1, 1, 1, 4, 1, 4, 1],
+                "nsubj ROOT dobj aux advcl dobj punct", "NN VBD NN TO VB NN .")
 
 
 @pytest.mark.parametrize("doc,trigger,role,expected", [
@@ -41,7 +44,8 @@ CONTROL = parse("X induces Y to phosphorylate Z .", [1, 1, 1, 4, 1, 4, 1],
     (MEANS, 4, subjects, ["LKB1"]),         # a means clause inherits the clause subject
     (PASSIVE, 2, passive_subjects, ["Raf-1"]),
     (PASSIVE, 2, agents, ["PAK3", "PKA"]),  # coordinated by-phrases
-    (CONTROL, 4, subjects, ["Y"]),          # object control: the object of "induces" acts
+    (CONTROL, 4, subjects, ["Y"]),          # object control after a causative: the object of "induces" acts
+    (PURPOSE, 4, subjects, ["X"]),          # not after other verbs: a purpose clause keeps the subject
 ])
 def test_roles(doc, trigger, role, expected):
     assert [t.text for t in role(doc[trigger])] == expected

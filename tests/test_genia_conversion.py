@@ -10,9 +10,13 @@ import re
 from xml.sax.saxutils import escape
 
 import pytest
+import spacy
 
-from pipeline.training.converters.genia_treebank import from_string, understood_subject
+from pipeline.relations.arguments import subjects
+from pipeline.training import understood_subjects
+from pipeline.training.converters.genia_treebank import from_string
 
+VOCAB = spacy.blank("en").vocab
 NO_SPACE_BEFORE = {"PERIOD", "COMMA", "RRB", "COLON"}
 
 
@@ -166,33 +170,66 @@ def test_one_root_and_spacing() -> None:
 
 CASE = {c[0]: c[1] for c in CASES}
 UNDERSTOOD = [
-    ("means clause: subject of the governing verb", CASE["means clause: by + gerund"], "phosphorylating", "Akt", False),
-    ("subject control", CASE["subject control verb"], "activate", "Akt", False),
-    ("object control, when asked for", CASE["object control verb (PTB style: object outside the clause)"],
-     "express", "cells", True),
-    ("adverbial purpose clause", CASE["purpose clause marked adverbial, main clause nested"], "test", "we", False),
+    ("means clause: subject of the governing verb", CASE["means clause: by + gerund"], "phosphorylating", "Akt"),
+    ("subject control", CASE["subject control verb"], "activate", "Akt"),
+    ("object control after a causative", CASE["object control verb (PTB style: object outside the clause)"],
+     "express", "cells"),
+    ("adverbial purpose clause", CASE["purpose clause marked adverbial, main clause nested"], "test", "we"),
     ("purpose xcomp next to an object",
      "(S (NP[role=SBJ,id=i1] (PRP We)) (VP (VBD used) (NP (NN CoCl2)) (S (NP[role=SBJ,null=NONE,ref=i1])"
-     " (VP (TO to) (VP (VB study) (NP (NN signaling)))))) (PERIOD .))", "study", "We", False),
+     " (VP (TO to) (VP (VB study) (NP (NN signaling)))))) (PERIOD .))", "study", "We"),
 ]
 
 
-@pytest.mark.parametrize("name,tree,verb,subject,object_control", UNDERSTOOD, ids=[c[0] for c in UNDERSTOOD])
-def test_understood_subject_trace_and_heuristic(name: str, tree: str, verb: str, subject: str,
-                                                object_control: bool) -> None:
+@pytest.mark.parametrize("name,tree,verb,subject", UNDERSTOOD)
+def test_understood_subject_trace_and_runtime_rule(name: str, tree: str, verb: str, subject: str) -> None:
+    """The converter records the trace; the runtime rule finds the same word on the converted tree."""
     sent = from_string(to_xml(tree))
     v, s = sent.words.index(verb), sent.words.index(subject)
     assert sent.understood == {v: s}  # from the NONE trace
-    assert understood_subject(v, sent.heads, sent.deps, object_control) == s  # from the tree alone
+    doc = understood_subjects.gold_doc(VOCAB, sent)
+    assert understood_subjects.judge(doc, v, s) == "agree"  # from the tree alone
 
 
-@pytest.mark.parametrize("heads,deps,verb,expected", [
-    # "a kinase phosphorylating ASK1": the noun an acl modifies
-    ([1, 1, 1, 2], ["det", "ROOT", "acl", "dobj"], 2, 1),
-    # "proteins that fail to bind": relative pronoun -> its noun
-    ([0, 2, 0, 4, 2], ["ROOT", "nsubj", "relcl", "aux", "xcomp"], 4, 0),
-    # no governing subject at all (a title)
-    ([0, 0, 1], ["ROOT", "prep", "pcomp"], 2, None),
+def test_agreement_counts_per_label() -> None:
+    sents = [from_string(to_xml(c[1])) for c in UNDERSTOOD]
+    sents.append(from_string(to_xml(  # a trace the rule cannot follow: "used X to drive" (X drives)
+        "(S (NP[role=SBJ] (PRP We)) (VP (VBD used) (NP[id=i1] (NN CoCl2)) (S (NP[role=SBJ,null=NONE,ref=i1])"
+        " (VP (TO to) (VP (VB drive) (NP (NN expression)))))) (PERIOD .))")))
+    report = understood_subjects.agreement(sents, VOCAB)
+    assert report["controlled_verbs"] == 6 and report["agree"] == 5
+    assert sum(v["n"] for v in report["per_label"].values()) == 6
+    assert report["disagreements"] == {"xcomp: trace says dobj, rule says nsubj": 1}
+
+
+def _doc(words: str, heads: list[int], deps: list[str], tags: list[str] | None = None):
+    from spacy.tokens import Doc
+
+    return Doc(VOCAB, words=words.split(), heads=heads, deps=deps, tags=tags)
+
+
+@pytest.mark.parametrize("words,heads,deps,tags,verb,expected", [
+    ("a kinase phosphorylating ASK1", [1, 1, 1, 2], ["det", "ROOT", "acl", "dobj"], ["DT", "NN", "VBG", "NN"],
+     2, "kinase"),
+    ("ASK1 phosphorylated by Akt", [0, 0, 1, 2], ["ROOT", "acl", "agent", "pobj"], ["NN", "VBN", "IN", "NN"],
+     1, None),  # a passive participle's noun is its object, not its subject
+    ("proteins that fail to bind", [0, 2, 0, 4, 2], ["ROOT", "nsubj", "relcl", "aux", "xcomp"], None, 4,
+     "proteins"),
+    ("by phosphorylating", [0, 0], ["ROOT", "pcomp"], None, 1, None),  # a title: nobody to inherit from
+    ("ASK1 is able to bind", [1, 1, 1, 4, 2], ["nsubj", "ROOT", "acomp", "aux", "xcomp"], None, 4, "ASK1"),
+    ("ASK1 is activated , thereby phosphorylating JNK", [2, 2, 2, 2, 5, 2, 5],
+     ["nsubjpass", "auxpass", "ROOT", "punct", "advmod", "advcl", "dobj"], None, 5, "ASK1"),
+    ("a protein known to bind DNA", [1, 1, 1, 4, 2, 4], ["det", "ROOT", "acl", "aux", "xcomp", "dobj"],
+     ["DT", "NN", "VBN", "TO", "VB", "NN"], 4, "protein"),
+    ("a domain capable of binding DNA", [1, 1, 1, 2, 3, 4], ["det", "ROOT", "amod", "prep", "pcomp", "dobj"],
+     None, 4, "domain"),
+    ("Pdcd4 prevented eIF4A from binding eIF4G", [1, 1, 1, 1, 3, 4], ["nsubj", "ROOT", "dobj", "prep", "pcomp", "dobj"],
+     None, 4, "eIF4A"),  # "prevent X from V-ing": X does V
+    ("TNF enhances the binding of TRAF2", [1, 1, 3, 1, 3, 4], ["nsubj", "ROOT", "det", "dobj", "prep", "pobj"],
+     ["NN", "VBZ", "DT", "NN", "IN", "NN"], 3, None),  # a nominal inherits no subject
+    ("Akt treated cells to phosphorylate ASK1", [1, 1, 1, 4, 1, 4],
+     ["nsubj", "ROOT", "dobj", "aux", "xcomp", "dobj"], None, 4, "Akt"),  # no object control
 ])
-def test_understood_subject_heuristic_pure(heads, deps, verb, expected) -> None:
-    assert understood_subject(verb, heads, deps) == expected
+def test_runtime_understood_subject(words, heads, deps, tags, verb, expected) -> None:
+    found = subjects(_doc(words, heads, deps, tags)[verb])
+    assert (found[0].text if found else None) == expected

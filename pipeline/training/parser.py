@@ -3,8 +3,9 @@
     python -m pipeline.training.parser --corpus ../shared/corpora/genia-treebank --out build/parser
 
 Stages (``--stage``): ``convert`` writes ``corpus/{train,dev,test}.spacy``, the split lists
-(``splits.json``, ``<split>.pmids``) and ``understood_subjects.json`` (the heuristic against the
-traces); ``train`` runs spaCy's trainer on one CPU thread with ``configs/parser.cfg`` and writes
+(``splits.json``, ``<split>.pmids``) and ``understood_subjects.json`` (the runtime's
+understood-subject rule against the traces, ``pipeline.training.understood_subjects``);
+``train`` runs spaCy's trainer on one CPU thread with ``configs/parser.cfg`` and writes
 ``model-best``/``model-last``; ``evaluate`` re-parses the raw text of the held-out abstracts
 (tokenizer included) and writes ``metrics.<split>.json``. ``all`` (default) runs the three.
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from pipeline.training import understood_subjects
 from pipeline.training.converters import genia_treebank
 from pipeline.training.converters.genia_treebank import Sentence
 from pipeline.training.splits import read_splits, split_pmids, write_splits
@@ -80,9 +82,9 @@ def convert(corpus: Path, out: Path) -> dict[str, list[str]]:
     splits = split_pmids(docs)
     write_splits(splits, out)
     counts = write_docbins(docs, splits, out / "corpus")
-    agreement = genia_treebank.understood_agreement([s for sents in docs.values() for s in sents])
+    agreement = understood_subjects.agreement(s for sents in docs.values() for s in sents)
     (out / "understood_subjects.json").write_text(json.dumps(agreement, indent=1) + "\n")
-    print(f"understood-subject heuristic vs traces: {agreement['agree']}/{agreement['controlled_verbs']} "
+    print(f"understood-subject rule vs traces on gold trees: {agreement['agree']}/{agreement['controlled_verbs']} "
           f"= {agreement['agreement']}", flush=True)
     print(f"converted {len(docs)} abstracts in {time.time() - start:.0f}s: sentences {counts}", flush=True)
     return splits
@@ -143,34 +145,8 @@ def evaluate(corpus: Path, model: Path, splits_path: Path, split: str = "test") 
                "abstracts_raw": score(nlp, examples_from_raw(nlp, docs)),
                "sentences_raw": score(nlp, examples_from_raw(nlp, docs, per_sentence=True))}
     results["abstracts_per_second"] = round(len(pmids) / results["abstracts_raw"]["seconds"], 1)
-    results["understood_subjects_on_parses"] = understood_on_parses(nlp, docs)
+    results["understood_subjects_on_parses"] = understood_subjects.on_parses(nlp, docs)
     return results
-
-
-def understood_on_parses(nlp, docs: Iterable[Sequence[Sentence]]) -> dict:
-    """The understood-subject heuristic on *predicted* trees of raw sentences, against the gold traces."""
-    from spacy.training import Alignment
-
-    from pipeline.training.converters.genia_treebank import understood_subject
-
-    total = agree = unaligned = 0
-    for sentences in docs:
-        for sent in sentences:
-            if not sent.understood or not sent.parsed:
-                continue
-            doc = nlp(sent.text)
-            align = Alignment.from_strings([t.text for t in doc], sent.words)
-            one = {g: int(align.y2x[g][0]) for g in range(len(sent.words)) if align.y2x.lengths[g] == 1}
-            heads = [t.head.i for t in doc]
-            deps = [t.dep_ for t in doc]
-            for verb, gold in sent.understood.items():
-                total += 1
-                if verb not in one or gold not in one:
-                    unaligned += 1
-                    continue
-                agree += understood_subject(one[verb], heads, deps, tags=[t.tag_ for t in doc]) == one[gold]
-    return {"controlled_verbs": total, "agree": agree, "agreement": round(agree / total, 4) if total else None,
-            "unaligned": unaligned}
 
 
 def summary(results: dict) -> str:
