@@ -43,11 +43,13 @@ def default_model_path() -> Path | None:
 
 
 def load_yaml(path: Path) -> Any:
-    """Parse a YAML data file; a syntax error names the file (E301)."""
+    """Parse a YAML data file; a syntax error names the file (E301). libyaml's safe loader when
+    PyYAML has it: about ten times faster, and the rules are a third of the start-up time."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise PatternError("E301", path=path, detail=" ".join(str(exc).split())) from None
     except (OSError, UnicodeDecodeError) as exc:
