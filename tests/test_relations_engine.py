@@ -91,3 +91,33 @@ def test_many_coordinated_arguments_are_capped(processor):
     text = f"{names} , AKT1 , AKT2 , AKT3 , PDK1 , MEK1 , MEK2 , RAF1 , BRAF , SRC , LCK , FYN , YES1 activate TRAF2."
     processed = processor.process(Document("list", text))
     assert len([r for r in processed.relations if r.object.text == "TRAF2"]) <= 32
+
+
+def test_rule_regexes_are_checked_once_per_source_and_compiled_on_first_use(tmp_path, monkeypatch):
+    """Start-up compiles the surface patterns only when their sources are new (then remembers them);
+    a pattern that does not compile is still an error at load, naming file and rule."""
+    import pytest
+
+    from pipeline.errors import PatternError
+    from pipeline.relations.grammar import Grammar
+    from pipeline.relations.loader import Rule, check_compiles
+    from pipeline.resources import patterns_dir
+
+    grammar = Grammar.load(patterns_dir() / "grammar.yml")
+    monkeypatch.setenv("BIOMINE_CACHE", str(tmp_path / "cache"))
+
+    def rules(source: str) -> list[Rule]:
+        return [Rule("demo.one", "binding", "", "", source, {"object"}, source="demo.yml")]
+
+    first = rules(r"(?P<object>\d+\|PROTEIN\|\S+ )")
+    check_compiles(first, grammar)
+    assert "regex" in first[0].__dict__  # new sources: compiled (and checked) at load
+    assert len(list((tmp_path / "cache" / "rules").glob("*.ok"))) == 1
+    again = rules(r"(?P<object>\d+\|PROTEIN\|\S+ )")
+    check_compiles(again, grammar)
+    assert "regex" not in again[0].__dict__  # known sources: left for first use
+    assert again[0].regex.search("0|PROTEIN|ASK1 ")
+
+    with pytest.raises(PatternError) as err:
+        check_compiles(rules(r"(?P<object>a)(?P<object>b)"), grammar)
+    assert err.value.code == "E303" and "demo.one" in str(err.value) and "demo.yml" in str(err.value)

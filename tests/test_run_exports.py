@@ -93,6 +93,16 @@ def test_bench_says_when_its_default_corpus_is_missing(monkeypatch, tmp_path):
     assert "assuming:" in shown
 
 
+def test_bench_times_start_up_in_a_fresh_process():
+    """The start-up figure is a new interpreter's imports and loading, not this warm process's."""
+    import pipeline.benchmark as bench
+
+    wall, cpu = bench.startup_seconds("none", 1)
+    assert 0.3 < wall < 60 and 0.3 < cpu < 60  # spaCy's import alone takes longer than 0.3 s
+    result = bench.BenchResult(10, 15000, "x", 1, load_wall=wall, load_cpu=cpu, load_wall_models=wall + 0.5)
+    assert f"rules only {wall:.2f} s wall" in result.format() and "with the models" in result.format()
+
+
 def test_the_review_page_is_capped_with_a_note():
     from pathlib import Path
 

@@ -73,7 +73,7 @@ def explain(
         raise PatternError("E310", rule=rule_id, detail=f"; similar: {', '.join(close)}" if close else "")
     typer.echo(f"{rule.id}  ({rule.relation}, {rule.source})\n\n{rule.description}\n")
     typer.echo(f"pattern:\n  {rule.pattern}\n\nexpanded (macros and lemmas):\n  {rule.expanded}\n")
-    if rule.regex is not None:
+    if rule.surface:
         typer.echo(f"compiled regular expression:\n  {rule.regex.pattern}\n")
     else:
         trigger = rule.syntax.trigger

@@ -76,7 +76,7 @@ class RelationExtractor:
         self.grammar = grammar
         self.types = types
         self.modality = modality
-        self.surface = [r for r in rules if r.regex is not None]
+        self.surface = [r for r in rules if r.surface]
         self.syntactic = [r for r in rules if r.syntax is not None]
         self.syntactic_triggers = frozenset(w for r in self.syntactic for w in r.syntax.trigger_words())
         self.syntactic_suffixes = tuple(sorted({s for r in self.syntactic for s in r.syntax.trigger.suffixes}))
@@ -158,7 +158,7 @@ class RelationExtractor:
         for ent in entities:
             by_sentence.setdefault(ent.sentence, []).append(ent)
         chosen = rules if rules is not None else self.rules
-        surface = [r for r in chosen if r.regex is not None] if rules is not None else self.surface
+        surface = [r for r in chosen if r.surface] if rules is not None else self.surface
         syntactic = [r for r in chosen if r.syntax is not None]
         parses = doc.user_data.get(PARSES_KEY, {}) if doc is not None else {}
         relations: list[Relation] = []

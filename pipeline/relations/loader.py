@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +19,7 @@ from pipeline.errors import PatternError
 from pipeline.relations.dependency import GENE_HEADS, DependencyPattern, TriggerSpec, compile_paths
 from pipeline.relations.dependency import trigger_words as dependency_trigger_words
 from pipeline.relations.grammar import Grammar
-from pipeline.relations.language import Context, compile_pattern, trigger_words
+from pipeline.relations.language import Context, compile_source, pattern_source, trigger_words
 from pipeline.relations.paths import PathSyntaxError
 from pipeline.relations.types import RelationRegistry
 from pipeline.resources import load_yaml, validate
@@ -119,7 +120,7 @@ class Rule:
     relation: str
     description: str
     pattern: str
-    regex: re.Pattern | None  # None for a syntactic rule
+    regex_source: str | None  # None for a syntactic rule; compiled on first use (``regex``)
     roles: set[str]
     examples: list[dict] = field(default_factory=list)
     swap: bool = False  # subject and object are captured in reverse order of the triple
@@ -128,6 +129,15 @@ class Rule:
     coordinate: tuple[str, ...] = ("subject", "object", "site")  # roles widened to their coordination
     expanded: str = ""  # the pattern after macros and lemmas, for ``biomine rules explain``
     syntax: DependencyPattern | None = None  # a syntactic rule's trigger and paths
+
+    @cached_property
+    def regex(self) -> re.Pattern | None:
+        """The surface pattern, compiled when first needed; :func:`load_rules` has made sure it compiles."""
+        return re.compile(self.regex_source) if self.regex_source is not None else None
+
+    @property
+    def surface(self) -> bool:
+        return self.regex_source is not None
 
     def may_match(self, words: set[str]) -> bool:
         """False when the sentence lacks every word the trigger could be."""
@@ -170,10 +180,10 @@ def load_rule_file(path: Path, grammar: Grammar, types: RelationRegistry) -> lis
         if item.syntax is not None:
             rules.append(_syntactic_rule(item, relation, examples, ctx))
             continue
-        regex, roles, expanded = compile_pattern(item.pattern or "", ctx)
+        source, roles, expanded = pattern_source(item.pattern or "", ctx)
         if "object" not in roles:
             raise ctx.error("pattern must capture an object")
-        rules.append(Rule(item.id, relation, item.description, item.pattern or "", regex, roles,
+        rules.append(Rule(item.id, relation, item.description, item.pattern or "", source, roles,
                           examples, item.swap, str(path),
                           trigger_words(expanded, grammar), tuple(item.coordinate), expanded))
     unused = sorted(set(spec.macros) - scope.used)
@@ -217,4 +227,33 @@ def load_rules(directory: Path, grammar: Grammar, types: RelationRegistry) -> li
                 raise PatternError("E306", path=path, rule=rule.id, detail=f"also in {origin[rule.id]}")
             origin[rule.id] = str(path)
             rules.append(rule)
+    check_compiles(rules, grammar)
     return rules
+
+
+def check_compiles(rules: list[Rule], grammar: Grammar) -> None:
+    """Every surface pattern compiles (E303 otherwise), checked once per set of sources: the
+    sources' digest is remembered in the cache directory (as the dictionaries are), so a start
+    with unchanged rules skips the 0.6 s of compiling and each regex is compiled on first use.
+    Without a cache directory (``BIOMINE_CACHE=off``) every start compiles everything."""
+    import hashlib
+    import sys
+
+    from pipeline.entities.dictionary import cache_dir
+
+    surface = [r for r in rules if r.regex_source is not None]
+    digest = hashlib.sha256(f"{sys.version_info[:2]}|{re.__name__}".encode())
+    for rule in surface:
+        digest.update(rule.regex_source.encode() + b"\0")  # type: ignore[union-attr]
+    folder = cache_dir()
+    marker = folder / "rules" / f"{digest.hexdigest()[:32]}.ok" if folder is not None else None
+    if marker is not None and marker.is_file():
+        return
+    for rule in surface:
+        rule.__dict__["regex"] = compile_source(rule.regex_source, Context(rule.source, rule.id, grammar, None))
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache only costs the check at the next start
