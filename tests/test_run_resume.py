@@ -145,3 +145,22 @@ def test_an_input_naming_nothing_leaves_the_previous_run_untouched(tmp_path):
     assert result.exit_code == 2 and "[E101]" in result.output
     assert tree(out) == before
     assert json.loads((out / ".biomine" / "run.json").read_text())["status"] == "done"
+
+
+def test_edited_code_changes_the_fingerprint(tmp_path, monkeypatch):
+    """Shards written by other code (a checkout edited since, under the same version string) are not reused."""
+    import pipeline
+    from pipeline.runner.fingerprint import fingerprint
+    from pipeline.runner.work import Settings
+
+    package = tmp_path / "pipeline"
+    (package / "relations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "relations" / "arguments.py").write_text("X = 1\n")
+    (package / "notes.txt").write_text("not code\n")
+    monkeypatch.setattr(pipeline, "__file__", str(package / "__init__.py"))
+    first = fingerprint(Settings(model="none"), {})
+    (package / "notes.txt").write_text("still not code\n")
+    assert fingerprint(Settings(model="none"), {}) == first
+    (package / "relations" / "arguments.py").write_text("X = 2\n")
+    assert fingerprint(Settings(model="none"), {})["code"] != first["code"]

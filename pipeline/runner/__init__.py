@@ -8,7 +8,7 @@ Plain functions, so the CLI stays thin and tests can call the same code. The des
   a worker and comes back as the bytes of one gzip JSON-lines file, which the client
   commits atomically into ``OUT/.biomine/shards/`` (pipeline/writers/shards.py).
 * **Keys and resume.** A shard's key hashes the run fingerprint (options, biomine
-  version, digest of patterns/, digest and meta of the model) with every item it holds
+  version, digest of the package's source, of patterns/, digest and meta of the model) with every item it holds
   (the document as read, its given entities, or the input error). A shard whose file
   already carries its key is not processed again, so the same command after a
   ``kill -9`` redoes only what was not committed, and a changed input or option

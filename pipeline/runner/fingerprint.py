@@ -11,9 +11,9 @@ from pipeline.errors import BiomineError
 from pipeline.runner.work import Settings
 
 
-def _hash_tree(root: Path) -> str:
+def _hash_tree(root: Path, pattern: str = "*") -> str:
     h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
         h.update(str(path.relative_to(root)).encode() + b"\0")
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -57,6 +57,9 @@ def fingerprint(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
     patterns = Path(settings.patterns_dir) if settings.patterns_dir else PATTERNS_DIR
     return {
         "biomine_version": pipeline.__version__,
+        # the package's own source: a checkout edited since the shards were written (same version
+        # string) must not have its old results reused
+        "code": _hash_tree(Path(pipeline.__file__).parent, "*.py"),
         "schema_version": SCHEMA_VERSION,
         "shard_format": FORMAT,
         "patterns": _hash_tree(patterns),

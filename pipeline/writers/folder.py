@@ -6,7 +6,7 @@ Layout of ``OUT/.biomine/`` (biomine's bookkeeping; everything else in OUT is ou
   start time, which a second run names in its E505 error. The kernel drops a ``flock``
   when its process dies (also on ``kill -9``), so a lock left by a dead process is taken
   over without guessing from pids.
-- ``run.json``: the run state: fingerprint (options, biomine version, patterns and model
+- ``run.json``: the run state: fingerprint (options, biomine version, code, patterns and model
   digests), shard size, status (``processing`` -> ``exporting`` -> ``done``) and the
   date the run started (kept on resume).
 - ``shards/``: the results (pipeline/writers/shards.py).
