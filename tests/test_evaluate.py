@@ -321,7 +321,8 @@ def test_pubtator_entities_grounding_and_document_relations(tmp_path: Path) -> N
     assert ents["overlap"] == {"PROTEIN": (3, 1, 0), "CELL_LINE": (1, 0, 0), "DRUG": (1, 0, 0), "DISEASE": (1, 0, 0)}
     assert ents["strict"] == {"PROTEIN": (3, 1, 0), "CELL_LINE": (0, 1, 1), "DRUG": (1, 0, 0), "DISEASE": (0, 1, 1)}
     grounding = {t: (a.pairs, a.agree) for t, a in report.grounding.items()}
-    assert grounding == {"PROTEIN": (3, 2), "CELL_LINE": (1, 1), "DRUG": (1, 1), "DISEASE": (1, 0)}
+    assert grounding == {"PROTEIN": (3, 2), "PROTEIN, gene in HGNC": (3, 2),  # EGFR and GRB2 are human genes
+                         "CELL_LINE": (1, 1), "DRUG": (1, 1), "DISEASE": (1, 0)}
     assert "Grounding" in format_report(report)
 
 
@@ -439,3 +440,12 @@ def test_max_matching_is_maximum(seed: int) -> None:
     graph.add_edges_from((f"p{i}", f"g{j}") for i, js in enumerate(adj) for j in js)
     best = nx.bipartite.maximum_matching(graph, top_nodes=[f"p{i}" for i in range(n)])
     assert len(matching) == len(best) // 2
+
+
+def test_known_gene_ids_are_the_human_genes_of_the_dictionary():
+    """The "gene in HGNC" grounding row counts only genes biomine can ground offline."""
+    from pipeline.evaluation.ids import known_gene_ids
+
+    known = known_gene_ids()
+    assert "NCBIGENE:367" in known and "NCBIGENE:1956" in known  # human AR, EGFR
+    assert "NCBIGENE:11835" not in known  # mouse Ar: NCBI Gene ids of other species are not in HGNC

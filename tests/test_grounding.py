@@ -45,3 +45,32 @@ def test_abbreviation_forms_share_one_reading(processor):
     doc = processor.process(Document("g", "Cell division cycle 2 (Cdc2) kinase is active. Cdc2 binds cyclin B."))
     ids = {e.id for e in doc.entities if e.text.lower() in ("cdc2", "cell division cycle 2")}
     assert len(ids) == 1
+
+
+@pytest.fixture(scope="module")
+def dictionary():
+    from pipeline.entities.dictionary import load_dictionary
+    from pipeline.resources import patterns_dir
+
+    return load_dictionary(patterns_dir() / "dictionaries")
+
+
+@pytest.mark.parametrize("text,label,expected_id", [
+    ("AR", "GENE", "HGNC:644"),      # a two-character symbol: grounds a recognised mention ...
+    ("C3", "GENE", "HGNC:1318"),
+    ("Epo", "GENE", "HGNC:3415"),    # a gene name in another case, when the exact case finds nothing
+    ("PrlR", "GENE", "HGNC:9446"),
+    ("PCa", "DISEASE", None),        # not for diseases: "PCa" is not primary cutaneous amyloidosis (PCA)
+])
+def test_recognised_mentions_are_grounded_past_the_text_matchers_limits(dictionary, text, label, expected_id):
+    from pipeline.entities.mentions import mention_entity
+
+    sentence = f"We studied {text} in these cells."
+    start = sentence.index(text)
+    entity = mention_entity(dictionary, sentence, start, start + len(text), label)
+    assert entity is not None and entity.id == expected_id
+
+
+def test_two_character_symbols_are_never_matched_in_running_text(dictionary):
+    hits = dictionary.find("The AR and C3 genes, in particular cases, were studied.")
+    assert not [h for h in hits if len(h[2].term) < 3]

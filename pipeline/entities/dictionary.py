@@ -129,7 +129,15 @@ class Dictionary:
 
         by_key: dict[str, list[Entry]] = {}
         curated_keys: set[str] = set()
+        # rows flagged "lookup" (two-character gene symbols) ground a recognised mention but are
+        # never matched in running text: they live outside the automaton
+        self.lookup_only: dict[str, tuple[int, tuple[Entry, ...]]] = {}
         for entry in entries:
+            if "lookup" in entry.flags:
+                key = entry.term.lower()
+                length, group = self.lookup_only.get(key, (len(key), ()))
+                self.lookup_only[key] = (length, group + (entry,))
+                continue
             for key in term_variants(entry.term):
                 if entry.source == "curated":
                     if key not in curated_keys:

@@ -86,7 +86,11 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     if all(w in GENERIC_WORDS for w in surface.lower().split()) or surface.lower() in dictionary.stoplist:
         return None  # "protein kinase", "the ligand": a class word, not a name
     entity = Entity(text=surface, type=etype, start=start, end=end, rule=f"ner:{label.lower()}")
+    # the recogniser has judged it a name: when the dictionaries' case rules (there to keep "CAN" and
+    # "Rest" out of running text) find nothing, the name is looked up without them ("Epo", "PrlR")
     found = candidates_for(dictionary, surface, _COMPATIBLE[etype])
+    if not found and etype == "PROTEIN":  # gene names vary in case; disease and drug names did worse
+        found = candidates_for(dictionary, surface, _COMPATIBLE[etype], strict_case=False)
     if found:
         ground(entity, found, Context(document=text))
         best = found[0]

@@ -8,13 +8,14 @@ defined in :mod:`pipeline.entities.given` (re-exported here).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.entities.given import GOLD_TYPE_MAP, canon, gold_ids, map_gold_type
 from pipeline.entities.sites import format_site, last_residue, normalise_site
 from pipeline.readers.pubtator import split_ids
 
-__all__ = ["GOLD_TYPE_MAP", "canonical_ids", "gold_ids", "map_gold_type", "normalise_text", "site_key"]
+__all__ = ["GOLD_TYPE_MAP", "canonical_ids", "gold_ids", "known_gene_ids", "map_gold_type", "normalise_text", "site_key"]
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 
@@ -50,3 +51,24 @@ def site_key(text: str, doc_text: str = "", start: int = 0) -> str:
     if residue is None and position is not None:
         residue = last_residue(doc_text[max(0, start - 40):start])
     return format_site(residue, position) or normalise_text(text)
+
+
+@functools.lru_cache(maxsize=1)
+def known_gene_ids() -> frozenset[str]:
+    """NCBIGENE ids of the genes the shipped gene dictionary holds (human, HGNC): the genes biomine can
+    ground at all offline. Grounding accuracy on them separates our errors from ids we cannot know."""
+    import gzip
+
+    from pipeline.resources import patterns_dir
+
+    out: set[str] = set()
+    path = patterns_dir() / "dictionaries" / "genes.tsv.gz"
+    if not path.is_file():
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        next(fh, None)
+        for line in fh:
+            for xref in line.rstrip("\n").rsplit("\t", 1)[-1].split(";"):
+                if xref.startswith("EGID:"):
+                    out.add("NCBIGENE:" + xref[5:])
+    return frozenset(out)

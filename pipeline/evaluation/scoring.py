@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline.evaluation.corpus import GoldCorpus, GoldTriple, load_gold
-from pipeline.evaluation.ids import canonical_ids
+from pipeline.evaluation.ids import canonical_ids, known_gene_ids
 from pipeline.evaluation.matching import MENTION_MODES, MODES, entity_adjacency, items, match, max_matching
 from pipeline.evaluation.negatives import RejectedIndex, read_rejected
 from pipeline.evaluation.predictions import PredictionFiles, PredTriple, read_jsonl, read_predictions
@@ -102,6 +102,9 @@ def _flag_agreement(corpus: GoldCorpus, gold: list[GoldTriple], preds: list[Pred
     return neg, hedge
 
 
+KNOWN_GENES = "PROTEIN, gene in HGNC"  # a grounding row: the gold gene is one the dictionaries hold
+
+
 def _entity_scores(corpus: GoldCorpus, docs: set[str], entity_rows: list[dict[str, Any]], report: EvaluationReport) -> None:
     """Entity P/R/F1 per type (only types the gold annotates) and grounding accuracy."""
     gold_by: dict[tuple[str, str], list[Any]] = {}
@@ -129,6 +132,8 @@ def _entity_scores(corpus: GoldCorpus, docs: set[str], entity_rows: list[dict[st
                     if gs[j].ids:
                         ids = canonical_ids(ps[i].get("id"), ps[i].get("xrefs"))
                         report.grounding.setdefault(key[1], Agreement()).add(bool(ids & gs[j].ids), True)
+                        if key[1] == "PROTEIN" and gs[j].ids & known_gene_ids():
+                            report.grounding.setdefault(KNOWN_GENES, Agreement()).add(bool(ids & gs[j].ids), True)
         report.entities[mode] = scores
 
 

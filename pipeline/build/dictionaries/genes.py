@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .tables import Table, needs_case
+from .tables import LOOKUP_MIN_TERM_LEN, Table, needs_case
 from .wheel import RES, Wheel
 
 GroundingRow = list[str]  # text, then (namespace, id) pairs: FamPlex grounding_map.csv
@@ -154,6 +154,8 @@ def build_genes(genes: list[Gene], kinases: set[str], phosphatases: set[str],
             if needs_case(term):
                 flags.add("casesensitive")
             t.add(term, g.hgnc, g.symbol, flags, g.xrefs)
+        if len(g.symbol) == LOOKUP_MIN_TERM_LEN and g.symbol.isalnum() and not g.symbol.isdigit():
+            t.add(g.symbol, g.hgnc, g.symbol, base | {"symbol", "casesensitive", "lookup"}, g.xrefs)
         t.add(g.name, g.hgnc, g.symbol, base | {"fullname"}, g.xrefs)
 
     by_id = {g.hgnc: g for g in genes}

@@ -54,7 +54,9 @@ except where marked verified.
 ## Files, filters and row counts
 
 Global rules: terms are whitespace-normalised; terms shorter than {min_len} or longer than
-{max_len} characters and purely numeric terms are dropped. `casesensitive` is set on
+{max_len} characters and purely numeric terms are dropped, except two-character approved gene
+symbols ("AR", "FH", "C3"), kept with the flag `lookup`: they ground a mention the recogniser
+found, and the text matcher never uses them. `casesensitive` is set on
 gene symbols/aliases/previous symbols, grounding-map synonyms, FamPlex ids and cell-line
 names that have <= 5 characters or no lower-case letter; on chemical/disease terms only
 for short all-capitals acronyms (<= 5 chars, e.g. "ALS", "U0126"); full names are

@@ -18,13 +18,16 @@ HEADER: tuple[str, ...] = ("term", "id", "name", "type", "flags", "xrefs")
 #: Flags are written in this order (not alphabetically), so name-type flags come first.
 FLAG_ORDER: tuple[str, ...] = (
     "symbol", "alias", "previous", "fullname", "synonym",
-    "kinase", "phosphatase", "casesensitive", "ambiguous",
+    "kinase", "phosphatase", "casesensitive", "ambiguous", "lookup",
 )
 #: Terms shorter than MIN_TERM_LEN are dropped (too ambiguous to match); terms
 #: longer than MAX_TERM_LEN are dropped (systematic IUPAC names etc. that never
 #: occur verbatim in running text and only inflate the files).
 MIN_TERM_LEN = 3
 MAX_TERM_LEN = 80
+#: Two-character approved gene symbols ("AR", "FH", "C3") are kept for grounding a mention the
+#: recogniser found, flagged ``lookup``: the text matcher never uses them (too ambiguous in text).
+LOOKUP_MIN_TERM_LEN = 2
 NUMERIC_RE = re.compile(r"^[\d\s.,]+$")  # "1234", "1.5"; "14-3-3" is a name
 
 
@@ -59,7 +62,8 @@ class Table:
 
         The name of the first add wins; an xref equal to the row's own id is dropped.
         """
-        cleaned = clean_term(term)
+        flags = set(flags)
+        cleaned = clean_term(term, LOOKUP_MIN_TERM_LEN if "lookup" in flags else MIN_TERM_LEN)
         if cleaned is None:
             return None
         key = (cleaned, cid)
@@ -78,10 +82,10 @@ class Table:
         return [self.rows[k] for k in sorted(self.rows)]
 
 
-def clean_term(term: str) -> str | None:
+def clean_term(term: str, min_len: int = MIN_TERM_LEN) -> str | None:
     """Normalise whitespace; return None for terms we never keep."""
     term = " ".join(term.replace("\t", " ").split())
-    if len(term) < MIN_TERM_LEN or len(term) > MAX_TERM_LEN:
+    if len(term) < min_len or len(term) > MAX_TERM_LEN:
         return None
     if NUMERIC_RE.match(term):
         return None
