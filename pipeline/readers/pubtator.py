@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
+from pipeline.readers.source import read_utf8
 
 
 @dataclass(frozen=True)
@@ -78,19 +79,7 @@ def _malformed(path: Path, line: int, detail: str) -> InputError:
 
 def _read_lines(path: Path) -> list[str]:
     """Lines of the file with universal newlines, as ``open(path, encoding="utf-8")`` gives them."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("E101", path=path) from None
-    except OSError as exc:
-        raise InputError("E108", path=path, detail=exc.strerror or str(exc)) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        detail = f"line {line}: byte 0x{data[exc.start]:02x} at offset {exc.start}; convert the file to UTF-8"
-        raise InputError("E104", path=path, encoding="UTF-8", detail=detail) from None
-    return [line.rstrip("\r\n") for line in io.StringIO(text, newline=None)]
+    return [line.rstrip("\r\n") for line in io.StringIO(read_utf8(path), newline=None)]
 
 
 def _annotation(path: Path, lineno: int, line: str, current: PubTatorDocument | None) -> None:

@@ -185,6 +185,20 @@ def _decode_error(path: Path, data: bytes, exc: UnicodeDecodeError, label: str) 
     return InputError("E104", path=path, encoding=label, detail=detail)
 
 
+def read_utf8(path: Path) -> str:
+    """A whole annotation file (standoff, PubTator) as strict UTF-8, newlines untouched: offsets
+    in those files count characters of exactly this text. E101/E108 on reading, E104 naming the
+    first bad byte's line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise os_error(path, exc) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, data, exc, "UTF-8") from None
+
+
 def decode(data: bytes, path: Path, *, keep_bom: bool = False) -> tuple[str, list[str]]:
     """Text and W102 warnings, by the rules of the module docstring (E103/E104 otherwise)."""
     warnings: list[str] = []

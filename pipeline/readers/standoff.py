@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.readers.source import read_utf8
 
 ANNOTATION_SUFFIXES = (".a1", ".a2", ".ann")
 STANDOFF_SUFFIXES = (".txt", *ANNOTATION_SUFFIXES)
@@ -114,22 +115,6 @@ def _malformed(path: Path, line: int, detail: str) -> InputError:
     return InputError("E111", path=path, line=line, detail=detail)
 
 
-def read_text(path: Path) -> str:
-    """The file as UTF-8 without newline translation; E104 names the first bad byte's line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("E101", path=path) from None
-    except OSError as exc:
-        raise InputError("E108", path=path, detail=exc.strerror or str(exc)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        detail = f"line {line}: byte 0x{data[exc.start]:02x} at offset {exc.start}; convert the file to UTF-8"
-        raise InputError("E104", path=path, encoding="UTF-8", detail=detail) from None
-
-
 def _parse_spans(raw: str, path: Path, lineno: int) -> tuple[tuple[int, int], ...]:
     spans = []
     for part in raw.split(";"):
@@ -198,7 +183,7 @@ def _parse_line(doc: StandoffDocument, path: Path, lineno: int, fields: list[str
 
 def read_annotation_file(path: Path, doc: StandoffDocument, given: bool, origin: Origin) -> None:
     """Add the annotations of one .a1/.a2/.ann file to ``doc``; ``origin`` records where each id came from."""
-    for lineno, line in enumerate(read_text(path).split("\n"), 1):
+    for lineno, line in enumerate(read_utf8(path).split("\n"), 1):
         line = line.rstrip("\r")
         if not line.strip() or line.startswith("#"):
             continue
@@ -262,7 +247,7 @@ def read_standoff(path: str | Path, *, given_only: bool = False) -> StandoffDocu
     if not files:
         expected = "an .a1 (or .ann) beside it" if given_only else ".a1/.a2 or .ann annotations beside it"
         raise InputError("E107", path=txt, detail="no annotation file", expected=f"a .txt with {expected}")
-    doc = StandoffDocument(doc_id=txt.stem, text=read_text(txt), path=str(txt))
+    doc = StandoffDocument(doc_id=txt.stem, text=read_utf8(txt), path=str(txt))
     origin: Origin = {}
     for ann_path, given in files:
         read_annotation_file(ann_path, doc, given, origin)
