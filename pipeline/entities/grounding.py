@@ -116,7 +116,7 @@ def candidates_for(dictionary: Dictionary, text: str, types: tuple[str, ...] | N
     seen: dict[str, Candidate] = {}
     for depth, key in enumerate(lookup_keys(text)):
         found = dictionary.automaton.get(key, None) if len(dictionary.automaton) else None
-        found = found or getattr(dictionary, "lookup_only", {}).get(key)
+        found = found or dictionary.lookup_only.get(key)
         if not found:
             continue
         _length, group = found
