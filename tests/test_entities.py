@@ -49,6 +49,40 @@ def test_abbreviation_links_both_forms(processor):
     assert len(long_forms) == 2 and all(f[2] == "HGNC:6857" for f in long_forms)
 
 
+def _abbreviated(long_text: str, short_text: str, long_type: str, short_rule: str = "dictionary:genes"):
+    """Entities for "<long> (<short>) ... <short>", with scispaCy's two abbreviation pairs."""
+    from pipeline.model import Entity
+
+    text = f"{long_text} ({short_text}) was studied; {short_text} rose."
+    s1 = text.index(f"({short_text})") + 1
+    s2 = text.rindex(short_text)
+    long_e = Entity(text=long_text, type=long_type, start=0, end=len(long_text), id=f"X:{long_type}",
+                    name=long_text, rule="dictionary:x")
+    shorts = [Entity(text=short_text, type="PROTEIN", start=s, end=s + len(short_text), id="HGNC:1",
+                     name="GENE1", rule=short_rule) for s in (s1, s2)]
+    pairs = [((s, s + len(short_text)), (0, len(long_text))) for s in (s1, s2)]
+    return text, [long_e, *shorts], pairs
+
+
+@pytest.mark.parametrize("long_text,short_text,long_type,short_rule,gene_name,expected", [
+    # the text defines the abbreviation: every occurrence takes the long form's type and id
+    ("hepatocellular carcinoma", "HCC", "DISEASE", "dictionary:genes", False, ("DISEASE", "X:DISEASE")),
+    ("streptozotocin", "STZ", "DRUG", "ner+dictionary:genes", False, ("DRUG", "X:DRUG")),
+    # a long form that is also a gene's name (a protein hormone is a MeSH chemical too) changes nothing
+    ("endothelin-1", "ET-1", "DRUG", "dictionary:genes", True, ("PROTEIN", "HGNC:1")),
+    # given entities (the shared-task setting) are never retyped
+    ("hepatocellular carcinoma", "HCC", "DISEASE", "given", False, ("PROTEIN", "HGNC:1")),
+])
+def test_an_abbreviation_defined_in_the_text_types_its_short_form(long_text, short_text, long_type, short_rule,
+                                                                  gene_name, expected):
+    from pipeline.entities.recognizer import link_abbreviations
+
+    text, entities, pairs = _abbreviated(long_text, short_text, long_type, short_rule)
+    out = link_abbreviations(text, entities, pairs, lambda name: gene_name)
+    shorts = [(e.type, e.id) for e in out if e.text == short_text]
+    assert shorts == [expected, expected]
+
+
 @pytest.mark.parametrize("text,site,residue,position", [
     ("Akt phosphorylated ASK1 at Ser83.", "Ser83", "S", 83),
     ("phosphorylation at S83 of ASK1", "S83", "S", 83),

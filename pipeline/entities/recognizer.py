@@ -7,6 +7,7 @@ they may sit inside a scispaCy token (``MKK3/MKK6-p38``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,10 +49,14 @@ class EntityRecognizer:
             candidates = combine(self.dictionary, text, candidates, mentions, genes=given is None)
         candidates.extend(self.elliptic_heads(text, candidates))
         entities = resolve_overlaps(candidates, preferred=given or [])
-        entities = link_abbreviations(text, entities, abbreviations)
+        entities = link_abbreviations(text, entities, abbreviations, self.is_gene_name)
         assign_sentences(entities, sentences)
         ground_in_context(self.dictionary, text, entities, sentences, abbreviations)
         return entities
+
+    def is_gene_name(self, name: str) -> bool:
+        """Whether the gene dictionaries know ``name`` (any case): a protein hormone is a MeSH chemical too."""
+        return bool(candidates_for(self.dictionary, name, GENE_TYPES, strict_case=False))
 
     def elliptic_heads(self, text: str, candidates: list[Entity]) -> list[Entity]:
         """"cardiovascular and neurodegenerative diseases": the first conjunct shares the head noun.
@@ -139,7 +144,8 @@ def resolve_overlaps(candidates: list[Entity], preferred: list[Entity] = ()) -> 
 
 
 def link_abbreviations(
-    text: str, entities: list[Entity], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]]
+    text: str, entities: list[Entity], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]],
+    is_gene_name: Callable[[str], bool] | None = None,
 ) -> list[Entity]:
     """An entity recognised by its long form or short form is recognised at every occurrence of the other."""
     if not abbreviations:
@@ -164,7 +170,15 @@ def link_abbreviations(
     for short, long in abbreviations:
         long_entity = source_for(long)
         short_entity = by_span.get(short)
-        if long_entity and short_entity and long_entity.type == short_entity.type:
+        exact_long = by_span.get(long)
+        if (exact_long and short_entity and exact_long.type != short_entity.type
+                and exact_long.type in ("DISEASE", "DRUG", "CELL_LINE") and not short_entity.rule.startswith("given")
+                and not (is_gene_name and is_gene_name(exact_long.text))):
+            # the text defines it: "hepatocellular carcinoma (HCC)" makes every HCC of the document the
+            # disease, whatever gene alias the letters also are; a long form that is also a gene's name
+            # ("endothelin-1 (ET-1)", a MeSH chemical too) leaves the short form alone
+            _take_identity(short_entity, exact_long)
+        elif long_entity and short_entity and long_entity.type == short_entity.type:
             # a recognised but ungrounded form takes the other form's identity ("PD" of "Parkinson's disease")
             for empty, full in ((short_entity, long_entity), (long_entity, short_entity)):
                 if empty.id is None and full.id is not None:
@@ -182,6 +196,12 @@ def link_abbreviations(
             if not covered(match.start(), match.end()):
                 added.append(_copy_as(source, text, (match.start(), match.end()), "abbreviation:long"))
     return sorted(entities + added, key=lambda e: (e.start, e.end))
+
+
+def _take_identity(entity: Entity, source: Entity) -> None:
+    entity.type, entity.id, entity.name, entity.xrefs = source.type, source.id, source.name, dict(source.xrefs)
+    entity.kinase, entity.ambiguous, entity.candidates = source.kinase, source.ambiguous, list(source.candidates)
+    entity.rule = "abbreviation:short"
 
 
 def _copy_as(source: Entity, text: str, span: tuple[int, int], rule: str) -> Entity:
