@@ -147,7 +147,9 @@ def link_abbreviations(
     text: str, entities: list[Entity], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]],
     is_gene_name: Callable[[str], bool] | None = None,
 ) -> list[Entity]:
-    """An entity recognised by its long form or short form is recognised at every occurrence of the other."""
+    """An entity recognised by its long form or short form is recognised at every occurrence of the other;
+    a short form of another type than its exactly recognised disease, drug or cell-line long form takes
+    the long form's type and identity (the definition in the text beats a dictionary's gene alias)."""
     if not abbreviations:
         return entities
     by_span = {(e.start, e.end): e for e in entities}
