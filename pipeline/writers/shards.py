@@ -20,11 +20,12 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from pipeline.writers.atomic import atomic_write_bytes
 
 FORMAT = 1
 SUFFIX = ".jsonl.gz"
@@ -83,23 +84,9 @@ def sync_filesystem(folder: Path) -> None:
 
 
 def commit(folder: Path, index: int, data: bytes) -> Path:
-    """Write one shard atomically: temporary file, fsync, rename, fsync of the folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / shard_name(index)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write one shard atomically (temporary file, fsync, rename), then fsync the folder so the rename
+    itself survives a crash."""
+    target = atomic_write_bytes(folder / shard_name(index), data)
     fsync_dir(folder)
     return target
 
