@@ -39,7 +39,7 @@ from typing import Any
 from pipeline.errors import InputError, message
 from pipeline.model import Document, Passage
 from pipeline.readers.front_matter import MAX_METADATA_CHARS
-from pipeline.readers.source import decode, read_limited
+from pipeline.readers.source import decode, read_limited, record_too_large
 from pipeline.readers.xmlstream import iter_records, local
 
 MAX_GAP = 1000
@@ -115,11 +115,9 @@ def bioc_document(doc: Any, file: Path, index: int, max_bytes: int, source: str 
         pieces.append(text)
         pos = start + len(text)
     body = "".join(pieces)
-    size = len(body.encode("utf-8"))
-    if size > max_bytes:
-        error = InputError("E106", path=f"{file} (document {doc_id})", size=size, limit=max_bytes)
-        error.path = str(file)
-        return error
+    too_large = record_too_large(body, file, f"document {doc_id}", max_bytes)
+    if too_large is not None:
+        return too_large
 
     metadata: dict[str, Any] = {}
     infons, trimmed = _bounded(doc.infons)

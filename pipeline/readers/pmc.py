@@ -36,6 +36,7 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Passage
+from pipeline.readers.source import record_too_large
 from pipeline.readers.xmlstream import child, children, inner_text, iter_records, local, path
 
 NOT_PROSE = frozenset({
@@ -163,11 +164,9 @@ def article_document(article: Any, file: Path, max_bytes: int, index: int) -> Do
     if not out.pieces:
         return InputError("E115", path=file, doc_id=doc_id, detail="no title, abstract or body text")
     text = out.text
-    size = len(text.encode("utf-8"))
-    if size > max_bytes:
-        error = InputError("E106", path=f"{file} ({doc_id})", size=size, limit=max_bytes)
-        error.path = str(file)
-        return error
+    too_large = record_too_large(text, file, str(doc_id), max_bytes)
+    if too_large is not None:
+        return too_large
 
     journal_el = path(journal_meta, "journal-title-group", "journal-title") if journal_meta is not None else None
     if journal_el is None and journal_meta is not None:

@@ -35,6 +35,7 @@ from typing import Any
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Passage
+from pipeline.readers.source import record_too_large
 from pipeline.readers.xmlstream import child, children, inner_text, iter_records, local, path, squash
 
 RECORDS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation", "MedlineCitation")
@@ -119,11 +120,9 @@ def article_document(elem: Any, file: Path, max_bytes: int) -> Document | InputE
         pieces.append(text)
         offset += len(text)
     body = "\n".join(pieces)
-    size = len(body.encode("utf-8"))
-    if size > max_bytes:
-        error = InputError("E106", path=f"{file} (PMID {pmid})", size=size, limit=max_bytes)
-        error.path = str(file)
-        return error
+    too_large = record_too_large(body, file, f"PMID {pmid}", max_bytes)
+    if too_large is not None:
+        return too_large
 
     journal = (article.findtext("Journal/Title") or article.findtext("Journal/ISOAbbreviation")) if article is not None else None
     issue_date = article.find("Journal/JournalIssue/PubDate") if article is not None else None

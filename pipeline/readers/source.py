@@ -185,6 +185,17 @@ def _decode_error(path: Path, data: bytes, exc: UnicodeDecodeError, label: str) 
     return InputError("E104", path=path, encoding=label, detail=detail)
 
 
+def record_too_large(text: str, file: Path | str, record: str, max_bytes: int) -> InputError | None:
+    """E106 for one record of a multi-document file (a PubMed article, a PMC or BioC document) whose text
+    exceeds ``max_bytes``; the message names the record, ``path`` stays the file."""
+    size = len(text.encode("utf-8"))
+    if size <= max_bytes:
+        return None
+    error = InputError("E106", path=f"{file} ({record})", size=size, limit=max_bytes)
+    error.path = str(file)
+    return error
+
+
 def read_utf8(path: Path) -> str:
     """A whole annotation file (standoff, PubTator) as strict UTF-8, newlines untouched: offsets
     in those files count characters of exactly this text. E101/E108 on reading, E104 naming the
