@@ -108,3 +108,43 @@ def test_elliptic_coordination(processor):
 def test_amino_acid_names_are_not_drugs(processor):
     found = _entities(processor, "The Akt family of serine/threonine-directed kinases")
     assert not [f for f in found if f[1] == "DRUG"], found
+
+
+@pytest.mark.parametrize("text,short,expected", [
+    # a long form naming no gene product: the dictionary's gene alias is dropped at every occurrence
+    ("trabecular bone mineral density (BMD) in children. BMD was low.", "BMD", []),
+    ("it suppresses epithelial-mesenchymal transition (EMT), as shown", "EMT", []),
+    # a long form whose head is a disease: the short form becomes that disease (no id borrowed from the head)
+    ("Contrast-induced nephropathy (CIN) raises risk. CIN is common.", "CIN", [("DISEASE", None)] * 2),
+    # a chemical defined inside one token ("(STZ)-induced"), found by the character-level finder
+    ("testosterone on streptozotocin (STZ)-induced memory loss. STZ was given.", "STZ", [("DRUG", "HMS-LINCS:10629")] * 2),
+    # a long form that can name a gene product keeps the gene reading
+    ("apoptosis signal-regulating kinase 1 (ASK1) binds. ASK1 is active.", "ASK1", [("PROTEIN", "HGNC:6857")] * 2),
+    ("Bicaudal D2 (BICD2) joins dynein. BICD2 binds.", "BICD2", [("PROTEIN", "HGNC:17208")] * 2),
+])
+def test_the_definition_in_the_text_decides_a_short_forms_type(processor, text, short, expected):
+    found = [(e.type, e.id) for e in processor.process(Document("t", text)).entities if e.text == short]
+    assert found == expected
+
+
+@pytest.mark.parametrize("short,candidate,long_form", [
+    ("STZ", "effects of testosterone on streptozotocin", "streptozotocin"),
+    ("NTG", "at the onset of nitroglycerin", "nitroglycerin"),
+    ("HCC", "patients with hepatocellular carcinoma", "hepatocellular carcinoma"),
+    ("ABC", "nothing matches here", None),
+])
+def test_schwartz_hearst_long_form(short, candidate, long_form):
+    from pipeline.nlp.abbreviations import best_long_form
+
+    start = best_long_form(short, candidate)
+    assert (candidate[start:] if start is not None else None) == long_form
+
+
+def test_glued_definitions_pair_every_later_occurrence():
+    from pipeline.nlp.abbreviations import glued_definitions
+
+    text = "rats given bleomycin (BLM)-induced fibrosis; BLM-treated mice and BLM alone; xBLMx"
+    pairs = glued_definitions(text, set())
+    assert [text[s:e] for (s, e), _ in pairs] == ["BLM", "BLM", "BLM"]
+    assert {text[s:e] for _, (s, e) in pairs} == {"bleomycin"}
+    assert glued_definitions(text, {"BLM"}) == []  # scispaCy already paired it

@@ -39,6 +39,10 @@ def _entities(recognizer, text, mentions, given=None):
      [("protein kinase C-delta", "PROTEIN", "HGNC:9399", "ner:gene")]),
     # the same span confirms the dictionary match
     ("ASK1 activates JNK.", [("ASK1", "GENE")], [("ASK1", "PROTEIN", "HGNC:6857", "ner+dictionary:genes")]),
+    # a gene alias acronym that the recogniser reads as a chemical or disease takes the reading in context
+    ("Rats given STZ lost weight.", [("STZ", "CHEMICAL")], [("STZ", "DRUG", None, "ner:chemical")]),
+    # a spelled-out gene name keeps the dictionary's type whatever the recogniser says
+    ("Serum insulin rose.", [("insulin", "CHEMICAL")], [("insulin", "PROTEIN", "HGNC:6081", "ner+dictionary:genes")]),
     # a stress keeps its own source
     ("H2O2 activates ASK1.", [("H2O2", "CHEMICAL")], [("H2O2", "STRESS", None, None)]),
 ])

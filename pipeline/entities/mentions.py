@@ -99,6 +99,14 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     return entity
 
 
+def _overruled(candidate: Entity, mention: Entity) -> bool:
+    """Whether the recogniser's type beats a dictionary match on the very same words: only for a short
+    gene alias (an acronym such as "STZ"), where the gene lexicon is least reliable."""
+    surface = candidate.text
+    return (candidate.type in GENE_TYPES and mention.type in ("DRUG", "DISEASE") and len(surface) <= 6
+            and sum(ch.isupper() for ch in surface) >= 2)
+
+
 def combine(dictionary: Dictionary, text: str, candidates: list[Entity],
             mentions: Iterable[tuple[int, int, str]], genes: bool = True) -> list[Entity]:
     """Dictionary candidates and statistical mentions merged as the module docstring says.
@@ -118,6 +126,13 @@ def combine(dictionary: Dictionary, text: str, candidates: list[Entity],
         if entity is None:
             continue
         same = [c for c in inside if (c.start, c.end) == (entity.start, entity.end)]
+        compatible = _COMPATIBLE.get(LABEL_TYPES[label], ())
+        if same and all(c.type not in compatible for c in same) and any(_overruled(c, entity) for c in same):
+            # "STZ", "NTG": a gene alias of the dictionary that the recogniser reads, in context, as a chemical
+            # or disease; the reading in context wins (grounded in its own dictionaries, or left without id)
+            kept = [c for c in kept if c not in same]
+            added.append(entity)
+            continue
         if same:
             for c in same:
                 if not c.rule.startswith("ner+"):
@@ -126,7 +141,6 @@ def combine(dictionary: Dictionary, text: str, candidates: list[Entity],
         covering = [c for c in inside if c.start <= entity.start and entity.end <= c.end]
         if covering:
             continue  # the dictionary's longer match already covers the mention
-        compatible = _COMPATIBLE.get(LABEL_TYPES[label], ())
         grounded = [c for c in inside if c.id]
         if grounded and (entity.id is None or any(c.id == entity.id or c.type not in compatible for c in grounded)):
             # "the JNK protein kinase", "hereditary breast cancer", "CYP3A4 inhibitors": the longer mention

@@ -147,11 +147,17 @@ def link_abbreviations(
     text: str, entities: list[Entity], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]],
     is_gene_name: Callable[[str], bool] | None = None,
 ) -> list[Entity]:
-    """An entity recognised by its long form or short form is recognised at every occurrence of the other;
-    a short form of another type than its exactly recognised disease, drug or cell-line long form takes
-    the long form's type and identity (the definition in the text beats a dictionary's gene alias)."""
+    """An entity recognised by its long form or short form is recognised at every occurrence of the other.
+
+    The definition in the text also beats a dictionary's gene alias for the short form
+    (one sense per discourse: every same-text gene mention of the document follows it):
+    a short form whose long form is a disease, drug or cell line ("hepatocellular carcinoma
+    (HCC)", "Contrast-induced nephropathy (CIN)") takes that type; one whose long form names
+    no gene product at all ("bone mineral density (BMD)", "twice daily (BID)") is no gene.
+    """
     if not abbreviations:
         return entities
+    gene_name = is_gene_name or (lambda _name: False)
     by_span = {(e.start, e.end): e for e in entities}
     added: list[Entity] = []
 
@@ -168,19 +174,22 @@ def link_abbreviations(
             return inside[0]
         return None
 
+    retyped: dict[str, Entity | None] = {}  # short text -> the long form's entity, or None: not a gene
     long_forms: dict[str, Entity] = {}
     for short, long in abbreviations:
         long_entity = source_for(long)
         short_entity = by_span.get(short)
-        exact_long = by_span.get(long)
-        if (exact_long and short_entity and exact_long.type != short_entity.type
-                and exact_long.type in ("DISEASE", "DRUG", "CELL_LINE") and not short_entity.rule.startswith("given")
-                and not (is_gene_name and is_gene_name(exact_long.text))):
-            # the text defines it: "hepatocellular carcinoma (HCC)" makes every HCC of the document the
-            # disease, whatever gene alias the letters also are; a long form that is also a gene's name
-            # ("endothelin-1 (ET-1)", a MeSH chemical too) leaves the short form alone
-            _take_identity(short_entity, exact_long)
-        elif long_entity and short_entity and long_entity.type == short_entity.type:
+        long_text = text[long[0]:long[1]]
+        if short_entity is not None and _is_dictionary_gene(short_entity) and not gene_name(long_text):
+            head = by_span.get(long) or _head_entity(entities, long)
+            if head is not None and head.type in DEFINING_TYPES:
+                retyped[short_entity.text] = head if head is by_span.get(long) or head is long_entity else \
+                    Entity(text=long_text, type=head.type, start=long[0], end=long[1], rule=head.rule)
+                continue
+            if not _names_gene_product(long_text, [e for e in entities if long[0] <= e.start and e.end <= long[1]]):
+                retyped[short_entity.text] = None
+                continue
+        if long_entity and short_entity and long_entity.type == short_entity.type:
             # a recognised but ungrounded form takes the other form's identity ("PD" of "Parkinson's disease")
             for empty, full in ((short_entity, long_entity), (long_entity, short_entity)):
                 if empty.id is None and full.id is not None:
@@ -190,7 +199,9 @@ def link_abbreviations(
             added.append(_copy_as(long_entity, text, short, "abbreviation:short"))
         elif short_entity and not long_entity and not covered(*long):
             added.append(_copy_as(short_entity, text, long, "abbreviation:long"))
-            long_forms[" ".join(text[long[0]:long[1]].lower().split())] = short_entity
+            long_forms[" ".join(long_text.lower().split())] = short_entity
+    if retyped:
+        entities = _follow_definitions(entities, retyped)
     # The long form recognised through its abbreviation counts wherever else it is written.
     for form, source in long_forms.items():
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in form.split()) + r"(?!\w)"
@@ -198,6 +209,48 @@ def link_abbreviations(
             if not covered(match.start(), match.end()):
                 added.append(_copy_as(source, text, (match.start(), match.end()), "abbreviation:long"))
     return sorted(entities + added, key=lambda e: (e.start, e.end))
+
+
+DEFINING_TYPES = ("DISEASE", "DRUG", "CELL_LINE")
+# Words that make a long form name a gene product even when no dictionary knows it
+# ("hepatocyte nuclear factor-6", "tissue inhibitor of metalloproteinases", "B-cell lymphoma 2").
+_GENE_PRODUCT_WORD = re.compile(
+    r"(?:ase|ases|in|ins|protein|proteins|factor|factors|receptor|receptors|hormone|antigen|channel|transporter|"
+    r"ligand|subunit|peptide|globulin|kine|kines|gene|homolog|homologue|regulator|inhibitor|activator|"
+    r"exchanger|pump|carrier|binding|containing|associated|related|like|domain|family|member|isoform)$",
+    re.IGNORECASE)
+_NUMBERED = re.compile(r"(?:[a-z]{0,2}\d+[a-z]?|[IVX]+|alpha|beta|gamma|delta|kappa|[αβγδκ])$", re.IGNORECASE)
+
+
+def _is_dictionary_gene(entity: Entity) -> bool:
+    """A gene reading that came from a dictionary alias (statistical or not), open to the text's definition."""
+    return entity.type in GENE_TYPES and "dictionary:" in entity.rule and not entity.rule.startswith("given")
+
+
+def _head_entity(entities: list[Entity], span: tuple[int, int]) -> Entity | None:
+    """The entity that ends the long form ("nephropathy" of "Contrast-induced nephropathy")."""
+    return next((e for e in entities if e.end == span[1] and e.start >= span[0] and e.type != "SITE"), None)
+
+
+def _names_gene_product(long_text: str, inside: list[Entity]) -> bool:
+    """Whether a long form can be a gene product's name: a gene inside it, a product word, or numbering."""
+    if any(e.type in GENE_TYPES for e in inside):
+        return True
+    words = re.findall(r"[\w']+", long_text)
+    return bool(words) and (any(_GENE_PRODUCT_WORD.search(w) for w in words) or bool(_NUMBERED.match(words[-1])))
+
+
+def _follow_definitions(entities: list[Entity], retyped: dict[str, Entity | None]) -> list[Entity]:
+    """Every dictionary gene mention of a defined short form takes its definition's type, or is dropped."""
+    kept = []
+    for ent in entities:
+        if ent.text in retyped and _is_dictionary_gene(ent):
+            source = retyped[ent.text]
+            if source is None:
+                continue
+            _take_identity(ent, source)
+        kept.append(ent)
+    return kept
 
 
 def _take_identity(entity: Entity, source: Entity) -> None:

@@ -50,12 +50,18 @@ def doc_sentences(doc: Doc) -> list[Sentence]:
 
 
 def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """(short span, long span) character pairs from scispaCy's serializable abbreviations."""
+    """(short span, long span) character pairs from scispaCy's serializable abbreviations, plus the
+    definitions its tokens hide ("streptozotocin (STZ)-induced"; ``pipeline.nlp.abbreviations``)."""
+    from pipeline.nlp.abbreviations import glued_definitions
+
     pairs = []
     for item in doc._.abbreviations or []:
         short = doc[item["short_start"]:item["short_end"]]
         long = doc[item["long_start"]:item["long_end"]]
         pairs.append(((short.start_char, short.end_char), (long.start_char, long.end_char)))
+    text = doc_text(doc)
+    if "(" in text:
+        pairs.extend(glued_definitions(text, {item["short_text"] for item in doc._.abbreviations or []}))
     return pairs
 
 
