@@ -449,3 +449,16 @@ def test_known_gene_ids_are_the_human_genes_of_the_dictionary():
     known = known_gene_ids()
     assert "NCBIGENE:367" in known and "NCBIGENE:1956" in known  # human AR, EGFR
     assert "NCBIGENE:11835" not in known  # mouse Ar: NCBI Gene ids of other species are not in HGNC
+
+
+@pytest.mark.parametrize("row,bucket", [
+    ({"type": "FAMILY", "id": "FPLX:JNK"}, "PROTEIN"),
+    ({"type": "STRESS", "id": "HGNC:11892"}, "PROTEIN"),  # TNF-alpha: a cytokine the gold annotates as a gene
+    ({"type": "STRESS", "id": "CHEBI:16240"}, None),  # H2O2 stays a stress, outside every gene bucket
+    ({"type": "STRESS", "id": None}, None),
+    ({"type": "DRUG", "id": "CHEBI:1"}, "DRUG"),
+])
+def test_entity_buckets(row, bucket):
+    from pipeline.evaluation.scoring import entity_bucket
+
+    assert entity_bucket(row) == bucket

@@ -43,6 +43,17 @@ def _entities(recognizer, text, mentions, given=None):
     ("Rats given STZ lost weight.", [("STZ", "CHEMICAL")], [("STZ", "DRUG", None, "ner:chemical")]),
     # a spelled-out gene name keeps the dictionary's type whatever the recogniser says
     ("Serum insulin rose.", [("insulin", "CHEMICAL")], [("insulin", "PROTEIN", "HGNC:6081", "ner+dictionary:genes")]),
+    # a protein the chemical dictionaries list as a drug, read as a gene in context, is the gene
+    ("Plasma ghrelin rose.", [("ghrelin", "GENE")], [("ghrelin", "PROTEIN", "HGNC:18129", "ner:gene")]),
+    # a chemical name the recogniser calls a gene but no gene dictionary knows stays the chemical
+    ("Aspirin was given.", [("Aspirin", "GENE")], [("Aspirin", "DRUG", None, None)]),
+    # a gene product named after its chemical ligand is the gene product, not the chemical inside it
+    ("The glucocorticoid receptor binds DNA.", [("glucocorticoid receptor", "GENE")],
+     [("glucocorticoid receptor", "PROTEIN", None, "ner:gene")]),
+    ("Nitric oxide synthase was induced.", [("Nitric oxide synthase", "GENE")],
+     [("Nitric oxide synthase", "PROTEIN", None, "ner:gene")]),
+    # ... but a longer mention that only adds a non-product word leaves the chemical alone
+    ("Serotonin levels rose.", [("Serotonin levels", "GENE")], [("Serotonin", "DRUG", None, None)]),
     # a stress keeps its own source
     ("H2O2 activates ASK1.", [("H2O2", "CHEMICAL")], [("H2O2", "STRESS", None, None)]),
 ])

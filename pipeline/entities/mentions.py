@@ -99,12 +99,31 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     return entity
 
 
+_PRODUCT_HEAD = re.compile(r"(?:receptors?|transporters?|channels?|[a-z]{3,}ases?|exchangers?|enzymes?|"
+                           r"binding proteins?)$", re.IGNORECASE)
+
+
+def _named_after_ligand(mention: Entity, inside: list[Entity]) -> bool:
+    """"glucocorticoid receptor", "serotonin transporter", "nitric oxide synthase": a gene product named
+    after its chemical ligand or substrate. Only a chemical inside, and a product word that heads the name."""
+    if mention.type not in GENE_TYPES or any(c.type != "DRUG" for c in inside):
+        return False
+    head = _PRODUCT_HEAD.search(mention.text)
+    return head is not None and all(c.end <= mention.start + head.start() for c in inside)
+
+
 def _overruled(candidate: Entity, mention: Entity) -> bool:
-    """Whether the recogniser's type beats a dictionary match on the very same words: only for a short
-    gene alias (an acronym such as "STZ"), where the gene lexicon is least reliable."""
+    """Whether the recogniser's type beats a dictionary match on the very same words.
+
+    Two cases, where one lexicon is known to overreach: a short gene alias (an acronym such
+    as "STZ") read as a chemical or disease, and a chemical-dictionary name read as a gene
+    product that the gene dictionaries also know (peptide hormones and proteins that MeSH
+    and ChEMBL list as drugs: "ghrelin", "erythropoietin", "laminin").
+    """
     surface = candidate.text
-    return (candidate.type in GENE_TYPES and mention.type in ("DRUG", "DISEASE") and len(surface) <= 6
-            and sum(ch.isupper() for ch in surface) >= 2)
+    if candidate.type in GENE_TYPES:
+        return mention.type in ("DRUG", "DISEASE") and len(surface) <= 6 and sum(ch.isupper() for ch in surface) >= 2
+    return candidate.type == "DRUG" and mention.type in GENE_TYPES and mention.id is not None
 
 
 def combine(dictionary: Dictionary, text: str, candidates: list[Entity],
@@ -142,7 +161,8 @@ def combine(dictionary: Dictionary, text: str, candidates: list[Entity],
         if covering:
             continue  # the dictionary's longer match already covers the mention
         grounded = [c for c in inside if c.id]
-        if grounded and (entity.id is None or any(c.id == entity.id or c.type not in compatible for c in grounded)):
+        if grounded and not _named_after_ligand(entity, grounded) and (
+                entity.id is None or any(c.id == entity.id or c.type not in compatible for c in grounded)):
             # "the JNK protein kinase", "hereditary breast cancer", "CYP3A4 inhibitors": the longer mention
             # names nothing more than the grounded name inside it (the tighter span curators and the gold
             # corpora use), or would hide an entity of another type

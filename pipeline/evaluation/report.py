@@ -246,7 +246,7 @@ def format_report(report: EvaluationReport, rules_mode: str | None = None) -> st
             out.append(f"{label} accuracy ({mode}): {a.agree}/{a.pairs} = {a.accuracy:.3f} "
                        f"(both flagged {a.both}, prediction only {a.pred_only}, gold only {a.gold_only})")
     for mode, types in report.entities.items():
-        out += ["", f"Entities, {mode} matching (FAMILY counts as PROTEIN)",
+        out += ["", f"Entities, {mode} matching (FAMILY, and a STRESS grounded to a gene, count as PROTEIN)",
                 _table(["type"] + _SCORE_HEADER, [_score_row(t, s) for t, s in types.items()])]
     if report.grounding:
         out += ["", "Grounding (overlap-matched pairs where gold has an id)",

@@ -25,6 +25,16 @@ from pipeline.evaluation.tasks import Task, build_tasks, for_task, tasks_for
 from pipeline.relations.types import RelationRegistry
 
 ENTITY_BUCKETS = {"PROTEIN": "PROTEIN", "FAMILY": "PROTEIN", "DRUG": "DRUG", "DISEASE": "DISEASE", "CELL_LINE": "CELL_LINE", "SITE": "SITE"}
+GENE_NAMESPACES = ("HGNC:", "FPLX:", "UP:")
+
+
+def entity_bucket(row: dict[str, Any]) -> str | None:
+    """The scoring bucket of a predicted entity: its type's, except that a stress grounded to a gene
+    (the cytokine "TNF-alpha" -> HGNC:11892) is also a gene-product mention, as the corpora annotate it."""
+    etype = str(row.get("type"))
+    if etype == "STRESS" and str(row.get("id") or "").startswith(GENE_NAMESPACES):
+        return "PROTEIN"
+    return ENTITY_BUCKETS.get(etype)
 
 
 def _select_documents(corpus: GoldCorpus, preds: list[PredTriple], entity_rows: list[dict[str, Any]],
@@ -114,7 +124,7 @@ def _entity_scores(corpus: GoldCorpus, docs: set[str], entity_rows: list[dict[st
     buckets = sorted({b for _, b in gold_by})
     pred_by: dict[tuple[str, str], dict[tuple[int, int], dict[str, Any]]] = {}
     for e in entity_rows:
-        bucket = ENTITY_BUCKETS.get(str(e.get("type")))
+        bucket = entity_bucket(e)
         doc_id = str(e.get("doc_id"))
         if bucket in buckets and doc_id in docs:
             pred_by.setdefault((doc_id, bucket), {}).setdefault((int(e["start"]), int(e["end"])), e)
