@@ -87,3 +87,12 @@ def test_combine_never_loses_a_site(recognizer):
     sites = recognizer.find_sites(text)
     merged = combine(dictionary, text, sites, [(0, 10, "GENE")])
     assert any(e.type == "SITE" for e in merged)
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("RSK1 is a serine/threonine kinase.", "serine/threonine kinase"),
+    ("It is a protein kinase.", "protein kinase"),
+])
+def test_a_class_name_is_no_mention(recognizer, text, surface):
+    found = _entities(recognizer, text, _spans(text, (surface, "GENE")))
+    assert surface not in [e.text for e in found]

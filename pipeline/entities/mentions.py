@@ -83,7 +83,7 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     if end - start < 2:
         return None
     surface = text[start:end]
-    if all(w in GENERIC_WORDS for w in surface.lower().split()) or surface.lower() in dictionary.stoplist:
+    if all(w in GENERIC_WORDS for w in re.split(r"[\s/]+", surface.lower()) if w) or surface.lower() in dictionary.stoplist:
         return None  # "protein kinase", "the ligand": a class word, not a name
     entity = Entity(text=surface, type=etype, start=start, end=end, rule=f"ner:{label.lower()}")
     # the recogniser has judged it a name: when the dictionaries' case rules (there to keep "CAN" and

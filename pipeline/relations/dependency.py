@@ -197,17 +197,35 @@ class SentenceParse:
         return []
 
     def arguments(self, tokens: list[Token], heads: frozenset[str], widen: bool) -> list[Entity]:
-        """Entities for the reached tokens and, when ``widen``, for the tokens coordinated with them."""
+        """Entities for the reached tokens and, when ``widen``, for the tokens coordinated with them.
+
+        A conjunct the parser hung on an inner word of a multi-word name counts as well:
+        in "by extracellular signal-related kinases 1/2 and PDK1", "and PDK1" attaches to "1/2".
+        """
         seen: set[tuple[int, int]] = set()
         out: list[Entity] = []
-        for tok in tokens:
+        queue = list(tokens)
+        visited: set[int] = set()
+        while queue:
+            tok = queue.pop(0)
             for member in (conjuncts(tok) if widen else [tok]):
+                if member.i in visited:
+                    continue
+                visited.add(member.i)
                 for ent in self.entities_for(member, heads):
                     key = (ent.start, ent.end)
                     if key not in seen:
                         seen.add(key)
                         out.append(ent)
+                        if widen:
+                            queue.extend(self.conjuncts_inside(ent))
         return out
+
+    def conjuncts_inside(self, ent: Entity) -> list[Token]:
+        """Tokens coordinated with a word inside the entity's name, outside the name itself."""
+        inside = [i for i, ents in self.by_token.items() if ent in ents]
+        span = set(inside)
+        return [child for i in inside for child in self.doc[i].children if child.dep_ == "conj" and child.i not in span]
 
     def char_span(self, tok: Token) -> tuple[int, int]:
         start = self.offset + tok.idx
