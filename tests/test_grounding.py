@@ -61,6 +61,12 @@ def dictionary():
     ("Epo", "GENE", "HGNC:3415"),    # a gene name in another case, when the exact case finds nothing
     ("PrlR", "GENE", "HGNC:9446"),
     ("PCa", "DISEASE", None),        # not for diseases: "PCa" is not primary cutaneous amyloidosis (PCA)
+    # looser spellings, tried only when nothing literal matched
+    ("TGF-beta3", "GENE", "HGNC:11769"),             # a spelled-out Greek letter as the symbol's letter
+    ("thymidylate synthase", "GENE", "HGNC:12441"),  # HGNC says "synthetase"
+    ("FLNBv4", "GENE", "HGNC:3755"),                 # transcript variant 4 of FLNB
+    ("OCT4A", "GENE", "HGNC:9221"),                  # isoform A of OCT4 (POU5F1)
+    ("Rab5a", "GENE", "HGNC:9783"),                  # ... but a literal match always wins (RAB5A, not RAB5)
 ])
 def test_recognised_mentions_are_grounded_past_the_text_matchers_limits(dictionary, text, label, expected_id):
     from pipeline.entities.mentions import mention_entity

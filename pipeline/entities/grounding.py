@@ -88,7 +88,33 @@ def lookup_keys(text: str) -> list[str]:
             key = key.strip()
             if key and key not in keys:
                 keys.append(key)
+    for key in _loose_keys(_fold(raw)):  # last resort, after every literal form
+        if key not in keys:
+            keys.append(key)
     return keys
+
+
+_GREEK_LETTER = {"alpha": "a", "beta": "b", "gamma": "g", "delta": "d", "kappa": "k", "epsilon": "e", "zeta": "z"}
+_SPELLED_GREEK = re.compile(r"(?<=[a-z0-9-])(alpha|beta|gamma|delta|kappa|epsilon|zeta)(?=\d|$)")
+_VARIANT_SUFFIX = re.compile(r"(?<=[a-z0-9])v\d+$|(?<=\d)[ab]$")  # transcript variant "v4", isoform "A"
+
+
+def _loose_keys(folded: str) -> list[str]:
+    """Looser spellings tried only when nothing literal matched: a spelled-out Greek letter as the single
+    letter of official symbols ("TGF-beta3" -> TGFB3), "synthase" for "synthetase" (and back), and a
+    transcript-variant or isoform suffix dropped ("FLNBv4" -> FLNB, "OCT4A" -> OCT4)."""
+    out = []
+    greek = _SPELLED_GREEK.sub(lambda m: _GREEK_LETTER[m.group(1)], folded)
+    if greek != folded:
+        out += [greek.replace("-", "").replace(" ", "")]
+    for a, b in ((" synthase", " synthetase"), (" synthetase", " synthase")):
+        if folded.endswith(a):
+            out.append(folded[: -len(a)] + b)
+    if " " not in folded and len(folded) >= 4:
+        trimmed = _VARIANT_SUFFIX.sub("", folded.replace("-", ""))
+        if trimmed != folded.replace("-", "") and len(trimmed) >= 3:
+            out.append(trimmed)
+    return out
 
 
 def _singular(text: str) -> str:
