@@ -121,3 +121,15 @@ def test_rule_regexes_are_checked_once_per_source_and_compiled_on_first_use(tmp_
     with pytest.raises(PatternError) as err:
         check_compiles(rules(r"(?P<object>a)(?P<object>b)"), grammar)
     assert err.value.code == "E303" and "demo.one" in str(err.value) and "demo.yml" in str(err.value)
+
+
+@pytest.mark.parametrize("text,absent,present", [
+    # the surface rule would pair "binds" with JNK, which the parse puts inside the relative clause
+    ("MEKK1, which activates JNK, binds TRAF2.", ("binding", "JNK", "TRAF2"), ("binding", "MEKK1", "TRAF2")),
+    ("ASK1, which binds TRAF2, is activated by TNF.", ("activation", "TNF", "TRAF2"), ("activation", "TNF", "ASK1")),
+])
+def test_a_surface_triple_never_reaches_into_a_relative_clause(processor, text, absent, present):
+    if processor.nlp.get_pipe("biomine_syntax_v1").trained is None:
+        pytest.skip("needs the shipped parser")
+    pairs = _pairs(processor, text)
+    assert absent not in pairs and present in pairs

@@ -63,9 +63,9 @@ def antecedent(tok: Token) -> Token:
     """A relative pronoun stands for the noun its clause modifies ("a kinase that ..." -> kinase)."""
     if tok.lower_ in RELATIVE_PRONOUNS:
         clause = tok.head
-        while clause.dep_ == "conj" and clause.head is not clause:
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
             clause = clause.head
-        if clause.dep_ == "relcl" and clause.head is not clause:
+        if clause.dep_ == "relcl" and clause.head.i != clause.i:
             return predicated(clause.head)
     return tok
 
@@ -73,11 +73,11 @@ def antecedent(tok: Token) -> Token:
 def predicated(noun: Token) -> Token:
     """What a predicate noun is said of: "ASK1 is a MAP3K that activates JNK", "ASK1 was identified as
     a MAP3K which ..." — the relative clause is about ASK1, not the class named."""
-    if noun.dep_ == "attr" and noun.head is not noun:
+    if noun.dep_ == "attr" and noun.head.i != noun.i:
         subj = _children(noun.head, "nsubj")
         if subj:
             return subj[0]
-    if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head is not noun.head:
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.i != noun.head.i:
         verb = noun.head.head
         named = _children(verb, "nsubjpass", "dobj")
         if named:
@@ -90,7 +90,7 @@ def _governor(verb: Token) -> Token | None:
     head = verb.head
     if head is verb:
         return None
-    if verb.dep_ in ("pcomp", "pobj") and head.dep_ in ("prep", "agent") and head.head is not head:
+    if verb.dep_ in ("pcomp", "pobj") and head.dep_ in ("prep", "agent") and head.head.i != head.i:
         return head.head
     return head
 
@@ -146,7 +146,7 @@ def objects(verb: Token, depth: int = 0) -> list[Token]:
         return [antecedent(t) for t in own]
     if depth > 4:
         return []
-    if verb.dep_ == "conj" and verb.head is not verb and _is_verbal(verb.head):
+    if verb.dep_ == "conj" and verb.head.i != verb.i and _is_verbal(verb.head):
         shared = objects(verb.head, depth + 1)
         if shared:
             return shared
@@ -166,15 +166,15 @@ def passive_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if depth > 4:
         return []
     dep = verb.dep_
-    if dep == "acl" and verb.head is not verb:
+    if dep == "acl" and verb.head.i != verb.i:
         return [verb.head]  # "ASK1 phosphorylated by Akt"
-    if dep == "conj" and verb.head is not verb and _is_verbal(verb.head):
+    if dep == "conj" and verb.head.i != verb.i and _is_verbal(verb.head):
         return passive_subjects(verb.head, depth + 1) or subjects(verb.head, depth + 1)
     if dep == "xcomp":  # "ASK1 appears to be phosphorylated"
         return subjects(verb.head, depth + 1)
-    if dep == "relcl" and verb.head is not verb:
+    if dep == "relcl" and verb.head.i != verb.i:
         return [verb.head]
-    if dep == "amod" and verb.head is not verb:
+    if dep == "amod" and verb.head.i != verb.i:
         return [verb.head]  # "phosphorylated ASK1"
     return []
 
@@ -195,7 +195,7 @@ def _shared(tok: Token, own) -> list[Token]:
         return found
     if any(c.dep_ in ("compound", "poss", "nmod") for c in tok.children):
         return []  # "IKK phosphorylation and binding of p65": the nominal names its own argument
-    if tok.dep_ == "conj" and tok.head is not tok and tok.head.pos_ != "VERB" and not tok.head.tag_.startswith("VB"):
+    if tok.dep_ == "conj" and tok.head.i != tok.i and tok.head.pos_ != "VERB" and not tok.head.tag_.startswith("VB"):
         found = own(tok.head)
         if found:
             return found

@@ -135,6 +135,28 @@ class SentenceParse:
                 heads = [i for i in toks if doc[i].head.i not in inside or doc[i].head.i == i]
                 self.head_of[(ent.start, ent.end)] = (heads or toks)[-1]
 
+    def token_at(self, start: int, end: int) -> Token | None:
+        """The token whose characters cover [start, end) of the document (None outside the sentence)."""
+        for tok in self.doc:
+            t_start, t_end = self.char_span(tok)
+            if t_start <= start < t_end or (start <= t_start and t_end <= end):
+                return tok
+        return None
+
+    def enclosed_apart(self, ent: Entity, trigger: tuple[int, int]) -> bool:
+        """Whether the entity sits in a relative clause that the trigger is outside of
+        ("MEKK1, which activates JNK, binds TRAF2": JNK is no partner of "binds")."""
+        head = self.head_of.get((ent.start, ent.end))
+        trig = self.token_at(*trigger)
+        if head is None or trig is None:
+            return False
+        tok = self.doc[head]
+        while tok.head.i != tok.i:
+            if tok.dep_ == "relcl":
+                return not (tok.left_edge.i <= trig.i <= tok.right_edge.i)
+            tok = tok.head
+        return False
+
     def inside_entity(self, tok: Token) -> bool:
         """Whether the token is part of a name ("target" in "mammalian target of rapamycin")."""
         start, end = self.char_span(tok)
@@ -187,7 +209,7 @@ class SentenceParse:
         subject = copula_subject(tok)
         if subject is not None:
             return self.entities_for(subject, heads, depth + 1)
-        if tok.dep_ == "appos" and tok.head is not tok:
+        if tok.dep_ == "appos" and tok.head.i != tok.i:
             return self.token_entities(tok.head)
         for child in tok.children:  # "a novel protein, ABIN": the apposition names the noun
             if child.dep_ == "appos":

@@ -177,6 +177,7 @@ class RelationExtractor:
             parsed = parses.get(sentence.index)
             if parsed is not None and syntactic:
                 parse = SentenceParse(parsed, sentence.start, ents)
+                found = [r for r in found if not _across_relative_clause(r, parse)]
                 found.extend(self._syntactic(doc_id, sentence, elements, parse, syntactic))
             if len(found) > MAX_TRIPLES_PER_SENTENCE:
                 warnings.append(("W101", {"sentence": sentence.index, "detail": (
@@ -301,6 +302,14 @@ class RelationExtractor:
         if parallel and widen:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
             members += parallel_compounds(elements, members)
         return [elements[i].entity for i in members if elements[i].entity is not None]
+
+
+def _across_relative_clause(rel: Relation, parse: SentenceParse) -> bool:
+    """A surface triple whose argument the parse puts inside a relative clause the trigger is not in."""
+    if rel.trigger is None:
+        return False
+    return any(arg is not None and arg.rule != "coref:pronoun" and parse.enclosed_apart(arg, rel.trigger)
+               for arg in (rel.subject, rel.object))
 
 
 def _same_entity(a: Entity, b: Entity) -> bool:

@@ -66,7 +66,7 @@ class Step:
             if self.direction == ">":
                 reached = [c for c in tok.children if self.labels is None or c.dep_ in self.labels]
             elif self.direction == "<":
-                reached = [tok.head] if tok.head is not tok and (self.labels is None or tok.dep_ in self.labels) else []
+                reached = [tok.head] if tok.head.i != tok.i and (self.labels is None or tok.dep_ in self.labels) else []
             else:
                 reached = [tok]
             out.update(t for t in reached if self.filter is None or self.filter.keep(t))
