@@ -39,6 +39,7 @@ class BenchResult:
     load_cpu: float = 0.0
     load_wall_models: float | None = None  # the default pipeline (recogniser and parser), a fresh process
     components: dict[str, float] = field(default_factory=dict)  # CPU seconds per document, rules only
+    components_models: dict[str, float] = field(default_factory=dict)  # the same with the shipped models
     run_core: float = 0.0  # docs/s CPU, `run` writing shards and the core files
     run_exports: float = 0.0  # docs/s CPU, `run` with every cheap export
     export_share: float = 0.0
@@ -94,6 +95,11 @@ class BenchResult:
         lines.append("where the time goes (rules only, CPU per document): " + ", ".join(
             f"{k} {1000 * v:.2f} ms ({100 * v / total:.0f}%)" for k, v in
             sorted(self.components.items(), key=lambda kv: -kv[1])))
+        if self.components_models:
+            total_m = sum(self.components_models.values()) or 1.0
+            lines.append("where the time goes (with the models): " + ", ".join(
+                f"{k} {1000 * v:.2f} ms ({100 * v / total_m:.0f}%)" for k, v in
+                sorted(self.components_models.items(), key=lambda kv: -kv[1])))
         lines.append(f"run, core files only:     {self.run_core:8.1f} docs/s")
         lines.append(f"run with exports:         {self.run_exports:8.1f} docs/s per core  "
                      f"(exports {100 * self.export_share:.0f}% of the run's CPU; goal >= 300)")
@@ -163,7 +169,7 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
     result.load_wall, result.load_cpu = startup_seconds("none", repeat)
     if default_model_path() is not None:
         result.load_wall_models = startup_seconds("default", repeat)[0]
-    result.rules_only = _median_rate(n, _cpu_passes(lambda: [rules.process(d) for d in docs], repeat))
+    result.rules_only = _median_rate(n, _cpu_passes(lambda: process_all(rules, docs), repeat))
     result.components = component_times(rules, docs)
 
     if default_model_path() is not None:
@@ -171,14 +177,14 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
         counts = [0, 0]
 
         def with_parser() -> None:
-            for d in docs:
-                pd = parser.process(d)
+            for pd in process_all(parser, docs):
                 c = getattr(pd, "parse_counts", (0, 0))
                 counts[0] += c[0]
                 counts[1] += c[1]
 
         result.parser = _median_rate(n, _cpu_passes(with_parser, repeat))
         result.parsed_share = counts[0] / counts[1] if counts[1] else 0.0
+        result.components_models = component_times(parser, docs)
 
     with tempfile.TemporaryDirectory(prefix="biomine-bench-") as tmp:
         corpus = Path(tmp) / "in"
@@ -255,20 +261,36 @@ def client_export_rates(out: Path, n: int, repeat: int) -> tuple[float, float]:
     return rates[0], rates[1]
 
 
+def process_all(processor, docs) -> list:
+    """Every document the way ``run`` processes a shard: in batches of ``BATCH_DOCUMENTS``."""
+    from pipeline.runner.work import BATCH_DOCUMENTS
+
+    out = []
+    for start in range(0, len(docs), BATCH_DOCUMENTS):
+        out += processor.process_batch([(d, None) for d in docs[start:start + BATCH_DOCUMENTS]])
+    return out
+
+
 def component_times(processor, docs) -> dict[str, float]:
-    """CPU seconds per document spent in each pipeline component (and in building the Doc)."""
+    """CPU seconds per document spent in each pipeline component (and in building the Doc), with the
+    documents in ``run``'s batches (a trained component sees a whole batch at once)."""
     from pipeline.nlp.components import TEXT_KEY
+    from pipeline.runner.work import BATCH_DOCUMENTS
 
     totals: dict[str, float] = {"tokenizer": 0.0}
-    for document in docs:
+    for first in range(0, len(docs), BATCH_DOCUMENTS):
+        batch = []
         start = time.process_time()
-        doc = processor.nlp.make_doc(document.text)
-        doc.user_data["doc_id"] = document.doc_id
-        doc.user_data[TEXT_KEY] = document.text
+        for document in docs[first:first + BATCH_DOCUMENTS]:
+            doc = processor.nlp.make_doc(document.text)
+            doc.user_data["doc_id"] = document.doc_id
+            doc.user_data[TEXT_KEY] = document.text
+            batch.append(doc)
         totals["tokenizer"] += time.process_time() - start
         for name, component in processor.nlp.pipeline:
             start = time.process_time()
-            doc = component(doc)
+            annotate = getattr(component, "annotate", None)
+            batch = annotate(batch) if annotate is not None else [component(doc) for doc in batch]
             totals[name] = totals.get(name, 0.0) + time.process_time() - start
     return {k: v / max(len(docs), 1) for k, v in totals.items()}
 

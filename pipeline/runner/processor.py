@@ -33,21 +33,56 @@ class Processor:
             return self._process_long(document, given)
         return self._process(document, given, keep_doc)
 
-    def _process(self, document: Document, given: list[Entity] | None, keep_doc: bool) -> ProcessedDocument:
-        from pipeline.nlp.components import GIVEN_KEY, PARSE_COUNTS_KEY, TEXT_KEY, WARNINGS_KEY
+    def process_batch(self, items: list[tuple[Document, list[Entity] | None]]) -> list[ProcessedDocument | Exception]:
+        """Several documents at once, each result (or the exception it raised) in input order.
+
+        The trained components (recogniser, parser) then run over the sentences of all the
+        documents in shared batches, which costs much less than one call per document. Should
+        the batch fail, every document is processed alone, so one bad document fails alone.
+        """
+        results: list[ProcessedDocument | Exception | None] = [None] * len(items)
+        short = [i for i, (document, _g) in enumerate(items) if len(document.text) <= LONG_DOCUMENT]
+        try:
+            docs = [self._make_doc(*items[i]) for i in short]
+            for _name, component in self.nlp.pipeline:
+                annotate = getattr(component, "annotate", None)
+                docs = annotate(docs) if annotate is not None else [component(doc) for doc in docs]
+            for i, doc in zip(short, docs):
+                results[i] = self._result(items[i][0], doc, False)
+        except Exception:  # noqa: BLE001  (retried one by one below, where the culprit fails alone)
+            results = [None] * len(items)
+        for i, (document, given) in enumerate(items):
+            if results[i] is None:
+                try:
+                    results[i] = self.process(document, given)
+                except Exception as exc:  # noqa: BLE001  (reported by the caller as that document's error)
+                    results[i] = exc
+        return results  # type: ignore[return-value]
+
+    def _make_doc(self, document: Document, given: list[Entity] | None) -> Any:
+        from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY
 
         doc = self.nlp.make_doc(document.text)
         doc.user_data["doc_id"] = document.doc_id
         doc.user_data[TEXT_KEY] = document.text
         if given is not None:
             doc.user_data[GIVEN_KEY] = given
-        for _name, component in self.nlp.pipeline:
-            doc = component(doc)
+        return doc
+
+    def _result(self, document: Document, doc: Any, keep_doc: bool) -> ProcessedDocument:
+        from pipeline.nlp.components import PARSE_COUNTS_KEY, WARNINGS_KEY
+
         result = ProcessedDocument(document, doc._.biomine_sentences or [], doc._.biomine_entities or [],
                                    doc._.biomine_relations or [], list(doc.user_data.get(WARNINGS_KEY, [])),
                                    spacy_doc=doc if keep_doc else None)
         result.parse_counts = doc.user_data.get(PARSE_COUNTS_KEY, (0, 0))  # type: ignore[attr-defined]
         return result
+
+    def _process(self, document: Document, given: list[Entity] | None, keep_doc: bool) -> ProcessedDocument:
+        doc = self._make_doc(document, given)
+        for _name, component in self.nlp.pipeline:
+            doc = component(doc)
+        return self._result(document, doc, keep_doc)
 
     def _process_long(self, document: Document, given: list[Entity] | None) -> ProcessedDocument:
         text = document.text

@@ -21,6 +21,7 @@ class Settings:
 
 
 _PROCESSORS: dict[Settings, Processor] = {}
+BATCH_DOCUMENTS = 32  # documents whose sentences share the trained components' batches
 
 
 def processor_for(settings: Settings) -> Processor:
@@ -61,6 +62,12 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
     records: list[dict[str, Any]] = []
     summary: dict[str, Any] = {"documents": 0, "failed": [], "warnings": 0, "entities": Counter(),
                                "relations": Counter(), "negated": 0, "hedged": 0, "parsed": [0, 0]}
+    todo = [item for item in items if item.error is None and item.document is not None]
+    processed: dict[int, Any] = {}
+    for start in range(0, len(todo), BATCH_DOCUMENTS):
+        chunk = todo[start:start + BATCH_DOCUMENTS]
+        for item, result in zip(chunk, processor.process_batch([(i.document, i.given) for i in chunk])):
+            processed[id(item)] = result
     for item in items:
         if item.error is not None:
             records.append({"error": item.error})
@@ -69,7 +76,9 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
         doc = item.document
         assert doc is not None
         try:
-            pd = processor.process(doc, item.given)
+            pd = processed[id(item)]
+            if isinstance(pd, Exception):
+                raise pd
             record = {"document": document_row(pd), "entities": entity_rows(pd), "relations": relation_rows(pd)}
         except Exception as exc:  # one broken document must not stop the batch
             err = ProcessingError("E201", path=doc.path or doc.doc_id, detail=repr(exc)[:500])
