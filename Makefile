@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-# `make model` rebuilds the shipped models from ../shared/corpora (fixed seeds; about 1.5 h on 2 cores).
+# `make model` rebuilds the shipped models from ../shared/corpora (fixed seeds; about 1 h on 2 cores).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

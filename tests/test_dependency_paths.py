@@ -86,3 +86,23 @@ def test_ordered_choice(path, start, expected):
 
 def test_a_relative_clause_on_a_predicate_noun_is_about_the_subject():
     assert [t.text for t in subjects(RELCL[5])] == ["MST1"]
+
+
+@pytest.mark.parametrize("word,norm", [
+    ("dephosphorylates", "phosphorylates"),
+    ("transactivates", "activates"),
+    ("autophosphorylation", "phosphorylation"),
+    ("inactivated", "activated"),
+    ("decreases", "decreases"),  # "creases" is no trigger: left alone
+    ("induces", "induces"),
+])
+def test_derived_trigger_verbs_are_read_as_their_base(word, norm):
+    import spacy
+
+    from pipeline.nlp.components import SyntaxComponent, normalise_derived_verbs
+    from pipeline.resources import patterns_dir
+
+    forms = SyntaxComponent(str(patterns_dir())).trigger_forms
+    doc = spacy.blank("en")(f"PP5 {word} ASK1.")
+    normalise_derived_verbs(doc, forms)
+    assert doc[1].norm_ == norm and doc[1].text == word

@@ -25,7 +25,7 @@ def arcs(doc) -> set[str]:
 
 
 def test_meta_and_components(nlp) -> None:
-    assert nlp.meta["name"] == "biomine_genia_sm" and nlp.meta["version"] == "1.0.0"
+    assert nlp.meta["name"] == "biomine_genia_sm" and nlp.meta["version"] == "1.1.0"
     assert "Corpus annotations (c) GENIA Project" in json.dumps(nlp.meta["sources"])
     assert {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} <= set(nlp.pipe_names)
     assert (MODEL / "ATTRIBUTION").exists() and (MODEL / "splits.json").exists()

@@ -153,6 +153,28 @@ def blind_entities(sent_doc: Doc, offset: int, entities: list[Entity]) -> None:
             span[0].norm_ = norm
 
 
+DERIVED_VERB_PREFIXES = ("auto", "de", "trans", "co", "in", "hyper", "hypo")
+
+
+def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> None:
+    """Let the parser read a rare derived trigger verb as its frequent base ("dephosphorylates" as
+    "phosphorylates", "transactivates" as "activates").
+
+    The parser sees a word through its NORM (and its shape and affixes); a derived form it has
+    hardly seen in 1,850 abstracts is read by its "-s" as a plural noun ("PP5 dephosphorylates
+    ASK1" parsed as a noun phrase). Only the NORM changes, so the text, the tags the tagger gives
+    the base and the rules' trigger words stay as they are.
+    """
+    for tok in sent_doc:
+        low = tok.lower_
+        for prefix in DERIVED_VERB_PREFIXES:
+            if low.startswith(prefix):
+                base = low[len(prefix):].lstrip("-")
+                if base in trigger_forms:
+                    tok.norm_ = base
+                    break
+
+
 class SyntaxComponent:
     """Tags and parses the sentences that can hold a relation, and only those.
 
@@ -166,6 +188,8 @@ class SyntaxComponent:
     def __init__(self, patterns_dir: str) -> None:
         self.extractor = load_extractor(patterns_dir)
         self.trained = None
+        self.trigger_forms = frozenset().union(*(r.syntax.trigger_words() for r in self.extractor.rules
+                                                 if r.syntax is not None))
 
     def use(self, trained) -> None:
         self.trained = trained
@@ -209,6 +233,8 @@ class SyntaxComponent:
             entities = doc._.biomine_entities or []
             for sentence, sent_doc in pairs:
                 blind_entities(sent_doc, sentence.start, [e for e in entities if e.sentence == sentence.index])
+        for _s, sent_doc in pairs:
+            normalise_derived_verbs(sent_doc, self.trigger_forms)
         return pairs
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.training.tag_map import BE_FORMS, VERB_TAGS, attribute_ruler_patterns
 
 NAME = "biomine_genia_sm"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 DESCRIPTION = ("Biomedical English tagger (PTB tags), dependency parser (spaCy/ClearNLP-style labels), "
                "attribute_ruler and rule lemmatizer, trained on the GENIA Treebank with biomine's tokenizer.")
 SOURCES = [{
