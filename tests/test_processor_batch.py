@@ -39,3 +39,26 @@ def test_one_failing_document_fails_alone(processor, monkeypatch):
     assert isinstance(results[2], RuntimeError)
     assert [isinstance(r, Exception) for r in results] == [False, False, True, False]
     assert _triples(results[0]) and _triples(results[3])
+
+
+def test_a_long_document_in_a_batch_is_processed_in_sections(processor):
+    from pipeline.runner.processor import LONG_DOCUMENT
+
+    filler = "The cells were grown in medium. " * (LONG_DOCUMENT // 32 + 10)
+    long_text = "Akt phosphorylates ASK1 at Ser83.\n\n" + filler + "\n\nTRAF2 binds ASK1."
+    docs = [Document("short", TEXTS[0]), Document("long", long_text)]
+    short, long = processor.process_batch([(d, None) for d in docs])
+    assert _triples(short) == _triples(processor.process(docs[0]))
+    assert {t[:3] for t in _triples(long)} == {("phosphorylation", "Akt", "ASK1"), ("binding", "TRAF2", "ASK1")}
+    assert max(r.sentence.end for r in long.relations) == len(long_text)
+
+
+def test_given_entities_travel_with_their_document(processor):
+    from pipeline.model import Entity
+
+    text = "Hog1 phosphorylates Sic1."
+    given = [Entity("Hog1", "PROTEIN", 0, 4, rule="given"), Entity("Sic1", "PROTEIN", 20, 24, rule="given")]
+    plain, with_given = processor.process_batch([(Document("a", text), None), (Document("b", text), given)])
+    assert ("phosphorylation", "Hog1", "Sic1") in {t[:3] for t in _triples(with_given)}
+    assert {e.rule for e in with_given.entities if e.type == "PROTEIN"} == {"given"}
+    assert "given" not in {e.rule for e in plain.entities}
