@@ -274,18 +274,12 @@ def process_all(processor, docs) -> list:
 def component_times(processor, docs) -> dict[str, float]:
     """CPU seconds per document spent in each pipeline component (and in building the Doc), with the
     documents in ``run``'s batches (a trained component sees a whole batch at once)."""
-    from pipeline.nlp.components import TEXT_KEY
     from pipeline.runner.work import BATCH_DOCUMENTS
 
     totals: dict[str, float] = {"tokenizer": 0.0}
     for first in range(0, len(docs), BATCH_DOCUMENTS):
-        batch = []
         start = time.process_time()
-        for document in docs[first:first + BATCH_DOCUMENTS]:
-            doc = processor.nlp.make_doc(document.text)
-            doc.user_data["doc_id"] = document.doc_id
-            doc.user_data[TEXT_KEY] = document.text
-            batch.append(doc)
+        batch = [processor.make_doc(document, None) for document in docs[first:first + BATCH_DOCUMENTS]]
         totals["tokenizer"] += time.process_time() - start
         for name, component in processor.nlp.pipeline:
             start = time.process_time()

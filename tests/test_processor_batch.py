@@ -27,14 +27,14 @@ def test_a_batch_gives_what_one_by_one_gives(processor):
 
 def test_one_failing_document_fails_alone(processor, monkeypatch):
     docs = [Document(f"d{i}", t) for i, t in enumerate(TEXTS)]
-    original = processor._make_doc
+    original = processor.make_doc
 
     def broken(document, given):
         if document.doc_id == "d2":
             raise RuntimeError("broken document")
         return original(document, given)
 
-    monkeypatch.setattr(processor, "_make_doc", broken)
+    monkeypatch.setattr(processor, "make_doc", broken)
     results = processor.process_batch([(d, None) for d in docs])
     assert isinstance(results[2], RuntimeError)
     assert [isinstance(r, Exception) for r in results] == [False, False, True, False]

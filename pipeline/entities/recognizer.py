@@ -183,8 +183,11 @@ def link_abbreviations(
         if short_entity is not None and _is_dictionary_gene(short_entity) and not gene_name(long_text):
             head = by_span.get(long) or _head_entity(entities, long)
             if head is not None and head.type in DEFINING_TYPES:
-                retyped[short_entity.text] = head if head is by_span.get(long) or head is long_entity else \
-                    Entity(text=long_text, type=head.type, start=long[0], end=long[1], rule=head.rule)
+                # the long form itself, or its head when that covers most of it, lends its identity;
+                # a shorter head ("nephropathy" of "Contrast-induced nephropathy") only its type
+                named = head is by_span.get(long) or head is long_entity
+                retyped[short_entity.text] = head if named else Entity(
+                    text=long_text, type=head.type, start=long[0], end=long[1], rule=head.rule)
                 continue
             if not _names_gene_product(long_text, [e for e in entities if long[0] <= e.start and e.end <= long[1]]):
                 retyped[short_entity.text] = None

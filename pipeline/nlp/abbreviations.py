@@ -45,9 +45,10 @@ def glued_definitions(text: str, known_short_forms: set[str]) -> list[tuple[Span
     Short forms scispaCy already paired are left to it.
     """
     pairs: list[tuple[Span, Span]] = []
+    done = set(known_short_forms)
     for match in _GLUED.finditer(text):
         short = match.group(1)
-        if short in known_short_forms or not any(ch.isalpha() for ch in short):
+        if short in done or not any(ch.isalpha() for ch in short):
             continue
         words = list(_WORD.finditer(text, max(0, match.start() - 200), match.start()))
         window = words[-min(len(short) + 5, 2 * len(short)):]
@@ -59,7 +60,7 @@ def glued_definitions(text: str, known_short_forms: set[str]) -> list[tuple[Span
         if start is None or len(candidate) - start <= len(short):
             continue
         long_span = (begin + start, begin + len(candidate))
-        known_short_forms.add(short)
+        done.add(short)
         for occurrence in re.finditer(r"(?<![\w-])" + re.escape(short) + r"(?![\w])", text):
             if occurrence.start() >= long_span[1]:
                 pairs.append(((occurrence.start(), occurrence.end()), long_span))

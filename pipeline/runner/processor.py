@@ -43,7 +43,7 @@ class Processor:
         results: list[ProcessedDocument | Exception | None] = [None] * len(items)
         short = [i for i, (document, _g) in enumerate(items) if len(document.text) <= LONG_DOCUMENT]
         try:
-            docs = [self._make_doc(*items[i]) for i in short]
+            docs = [self.make_doc(*items[i]) for i in short]
             for _name, component in self.nlp.pipeline:
                 annotate = getattr(component, "annotate", None)
                 docs = annotate(docs) if annotate is not None else [component(doc) for doc in docs]
@@ -59,7 +59,8 @@ class Processor:
                     results[i] = exc
         return results  # type: ignore[return-value]
 
-    def _make_doc(self, document: Document, given: list[Entity] | None) -> Any:
+    def make_doc(self, document: Document, given: list[Entity] | None) -> Any:
+        """The tokenized spaCy Doc of a document, carrying its id, text and given entities for the components."""
         from pipeline.nlp.components import GIVEN_KEY, TEXT_KEY
 
         doc = self.nlp.make_doc(document.text)
@@ -79,7 +80,7 @@ class Processor:
         return result
 
     def _process(self, document: Document, given: list[Entity] | None, keep_doc: bool) -> ProcessedDocument:
-        doc = self._make_doc(document, given)
+        doc = self.make_doc(document, given)
         for _name, component in self.nlp.pipeline:
             doc = component(doc)
         return self._result(document, doc, keep_doc)
