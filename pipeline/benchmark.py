@@ -35,6 +35,7 @@ class BenchResult:
     rules_only: float = 0.0
     parser: float | None = None
     parsed_share: float | None = None
+    recogniser_only: float | None = None  # docs/s with the recogniser but the parser switched off
     load_wall: float = 0.0  # rules only, a fresh process: imports, dictionaries, rules
     load_cpu: float = 0.0
     load_wall_models: float | None = None  # the default pipeline (recogniser and parser), a fresh process
@@ -86,9 +87,14 @@ class BenchResult:
         lines += [f"note: {n}" for n in self.notes]
         lines.append(f"tokenizer (baseline):     {self.tokenizer:8.1f} docs/s")
         lines.append(f"pipeline, rules only:     {self.rules_only:8.1f} docs/s  (ratio to tokenizer {self.ratio:.2f})")
+        if self.recogniser_only:
+            lines.append(f"pipeline, recogniser only: {self.recogniser_only:7.1f} docs/s  (the default without its parser)")
         if self.parser is not None:
             lines.append(f"pipeline with the parser: {self.parser:8.1f} docs/s  "
-                         f"({100 * (self.parsed_share or 0):.0f}% of sentences parsed)")
+                         f"({100 * (self.parsed_share or 0):.0f}% of sentences parsed; "
+                         f"{self.parser / self.rules_only:.2f} of rules only"
+                         + (f", {self.parser / self.recogniser_only:.2f} of the run without the parser"
+                            if self.recogniser_only else "") + ")")
         else:
             lines.append("pipeline with the parser: no trained model shipped in models/ (rules only is the default)")
         total = sum(self.components.values()) or 1.0
@@ -184,6 +190,12 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
 
         result.parser = _median_rate(n, _cpu_passes(with_parser, repeat))
         result.parsed_share = counts[0] / counts[1] if counts[1] else 0.0
+        syntax = parser.nlp.get_pipe("biomine_syntax_v1")
+        trained, syntax.trained = syntax.trained, None  # the same pipeline, its parser switched off
+        try:
+            result.recogniser_only = _median_rate(n, _cpu_passes(lambda: process_all(parser, docs), repeat))
+        finally:
+            syntax.trained = trained
         result.components_models = component_times(parser, docs)
 
     with tempfile.TemporaryDirectory(prefix="biomine-bench-") as tmp:

@@ -113,3 +113,12 @@ def test_the_review_page_is_capped_with_a_note():
     page = render_html(docs, max_documents=1)
     assert "shows the first 1 of 2 documents" in page and "in 1 documents" in page
     assert "shows the first" not in render_html(docs)
+
+
+def test_bench_states_the_parsers_cost_against_both_baselines():
+    import pipeline.benchmark as bench
+
+    result = bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0, parser=40.0, parsed_share=0.5,
+                               recogniser_only=80.0)
+    shown = result.format()
+    assert "recogniser only:" in shown and "0.20 of rules only, 0.50 of the run without the parser" in shown
