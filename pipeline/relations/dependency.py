@@ -119,14 +119,16 @@ class SentenceParse:
     def __init__(self, doc: Any, offset: int, entities: list[Entity]) -> None:
         self.doc = doc
         self.offset = offset
+        self.tokens: list[Token] = list(doc)  # spaCy makes a new Token object on every access: make them once
+        self.by_lower: dict[str, list[Token]] = {}
+        for tok in self.tokens:
+            self.by_lower.setdefault(tok.lower_, []).append(tok)
         self.by_token: dict[int, list[Entity]] = {}
-        starts = [offset + t.idx for t in doc]
+        spans = [(offset + t.idx, offset + t.idx + len(t.text)) for t in self.tokens]
         for ent in entities:
-            for tok in doc:
-                t_start = starts[tok.i]
-                t_end = t_start + len(tok.text)
+            for i, (t_start, t_end) in enumerate(spans):
                 if ent.start < t_end and t_start < ent.end:
-                    self.by_token.setdefault(tok.i, []).append(ent)
+                    self.by_token.setdefault(i, []).append(ent)
         self.head_of: dict[tuple[int, int], int] = {}
         for ent in entities:
             toks = [i for i, ents in self.by_token.items() if ent in ents]
@@ -135,9 +137,17 @@ class SentenceParse:
                 heads = [i for i in toks if doc[i].head.i not in inside or doc[i].head.i == i]
                 self.head_of[(ent.start, ent.end)] = (heads or toks)[-1]
 
+    def trigger_candidates(self, trigger: "TriggerSpec") -> list[Token]:
+        """The sentence's tokens whose word a trigger lists (or ends as it says), in sentence order."""
+        found = [tok for word in trigger.words.intersection(self.by_lower) for tok in self.by_lower[word]]
+        if trigger.suffixes:
+            found += [tok for word, toks in self.by_lower.items()
+                      if word not in trigger.words and word.endswith(trigger.suffixes) for tok in toks]
+        return sorted(found, key=lambda t: t.i)
+
     def token_at(self, start: int, end: int) -> Token | None:
         """The token whose characters cover [start, end) of the document (None outside the sentence)."""
-        for tok in self.doc:
+        for tok in self.tokens:
             t_start, t_end = self.char_span(tok)
             if t_start <= start < t_end or (start <= t_start and t_end <= end):
                 return tok
@@ -286,7 +296,7 @@ class SyntacticMatch:
 def match_rule(pattern: DependencyPattern, parse: SentenceParse, coordinate: tuple[str, ...]) -> list[SyntacticMatch]:
     """Every trigger of the rule in the sentence with the entities its paths reach."""
     matches = []
-    for tok in parse.doc:
+    for tok in parse.trigger_candidates(pattern.trigger):
         if not pattern.trigger.matches(tok) or parse.inside_entity(tok):
             continue
         reached = {role: path(tok) for role, path in pattern.paths.items()}
