@@ -148,3 +148,11 @@ def test_glued_definitions_pair_every_later_occurrence():
     assert [text[s:e] for (s, e), _ in pairs] == ["BLM", "BLM", "BLM"]
     assert {text[s:e] for _, (s, e) in pairs} == {"bleomycin"}
     assert glued_definitions(text, {"BLM"}) == []  # scispaCy already paired it
+
+
+def test_glued_definitions_are_bounded_per_text():
+    from pipeline.nlp.abbreviations import MAX_DEFINITIONS, glued_definitions
+
+    text = " ".join(f"alpha beta{i} (AB{i})-treated" for i in range(3 * MAX_DEFINITIONS))
+    pairs = glued_definitions(text, set())
+    assert 0 < len({long for _short, long in pairs}) <= MAX_DEFINITIONS

@@ -13,6 +13,7 @@ import re
 
 Span = tuple[int, int]
 
+MAX_DEFINITIONS = 100  # per text: each definition costs one scan of the text for its occurrences
 _GLUED = re.compile(r"\(([^\W_][\w.+/-]{0,8}[^\W_]|[^\W_])\)-[^\W\d_]")
 _WORD = re.compile(r"\S+")
 
@@ -42,12 +43,15 @@ def best_long_form(short: str, candidate: str) -> int | None:
 def glued_definitions(text: str, known_short_forms: set[str]) -> list[tuple[Span, Span]]:
     """(short span, long span) for every occurrence of a short form defined as "long (SHORT)-word".
 
-    Short forms scispaCy already paired are left to it.
+    Short forms scispaCy already paired are left to it. At most ``MAX_DEFINITIONS`` are taken from
+    one text, so a hostile text of thousands of them stays linear in its length.
     """
     pairs: list[tuple[Span, Span]] = []
     done = set(known_short_forms)
     for match in _GLUED.finditer(text):
         short = match.group(1)
+        if len(done) - len(known_short_forms) >= MAX_DEFINITIONS:
+            break
         if short in done or not any(ch.isalpha() for ch in short):
             continue
         words = list(_WORD.finditer(text, max(0, match.start() - 200), match.start()))
