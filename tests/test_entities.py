@@ -156,3 +156,14 @@ def test_glued_definitions_are_bounded_per_text():
     text = " ".join(f"alpha beta{i} (AB{i})-treated" for i in range(3 * MAX_DEFINITIONS))
     pairs = glued_definitions(text, set())
     assert 0 < len({long for _short, long in pairs}) <= MAX_DEFINITIONS
+
+
+@pytest.mark.parametrize("text,term", [
+    ("Body weight fell in treated mice.", "Body weight"),
+    ("Birth weight was recorded.", "Birth weight"),
+    ("Recurrence was lower after surgery.", "Recurrence"),
+    ("Disease progression was slower.", "Disease progression"),
+])
+def test_measurements_filed_next_to_diseases_are_no_diseases(processor, text, term):
+    """MeSH files these under signs and symptoms; they name no disease (pipeline/build/dictionaries/english.py)."""
+    assert term not in [e.text for e in processor.process(Document("t", text)).entities]

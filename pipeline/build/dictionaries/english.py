@@ -40,6 +40,8 @@ HAND_STOPLIST: tuple[str, ...] = (
     "serine", "threonine", "tyrosine", "mitogen", "mitogens",
     # An organism, not the DrugBank product "Yeast" ("Hog1 phosphorylates Sic1 in yeast").
     "yeast", "yeasts",
+    # Measurements and courses that MeSH files next to diseases (C23, G): no disease is named.
+    "body weight", "birth weight", "recurrence", "disease progression", "genetic predisposition",
 )
 #: Never stoplisted, whatever the derivation says (real, frequently written
 #: protein symbols that are matched case-sensitively instead).
