@@ -167,3 +167,8 @@ def test_glued_definitions_are_bounded_per_text():
 def test_measurements_filed_next_to_diseases_are_no_diseases(processor, text, term):
     """MeSH files these under signs and symptoms; they name no disease (pipeline/build/dictionaries/english.py)."""
     assert term not in [e.text for e in processor.process(Document("t", text)).entities]
+
+
+def test_a_virus_defined_in_the_text_is_no_disease(processor):
+    text = "Immune escape variants of the hepatitis B virus (HBV) emerge. HBV replication was measured."
+    assert "HBV" not in [e.text for e in processor.process(Document("t", text)).entities]

@@ -177,9 +177,11 @@ def link_abbreviations(
     retyped: dict[str, Entity | None] = {}  # short text -> the long form's entity, or None: not a gene
     long_forms: dict[str, Entity] = {}
     for short, long in abbreviations:
+        long_text = text[long[0]:long[1]]
+        if _ORGANISM.search(long_text):
+            continue  # "hepatitis B virus (HBV)": an organism, not the disease its name begins with
         long_entity = source_for(long)
         short_entity = by_span.get(short)
-        long_text = text[long[0]:long[1]]
         if short_entity is not None and _is_dictionary_gene(short_entity) and not gene_name(long_text):
             head = by_span.get(long) or _head_entity(entities, long)
             if head is not None and head.type in DEFINING_TYPES:
@@ -215,6 +217,7 @@ def link_abbreviations(
 
 
 DEFINING_TYPES = ("DISEASE", "DRUG", "CELL_LINE")
+_ORGANISM = re.compile(r"\b(?:virus|viruses|bacterium|bacteria|phage|bacteriophage)$", re.IGNORECASE)
 # Words that make a long form name a gene product even when no dictionary knows it
 # ("hepatocyte nuclear factor-6", "tissue inhibitor of metalloproteinases", "B-cell lymphoma 2").
 _GENE_PRODUCT_WORD = re.compile(
