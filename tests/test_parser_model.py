@@ -15,6 +15,7 @@ TREEBANK = ROOT.parent / "shared" / "corpora" / "genia-treebank"
 def nlp():
     import spacy
 
+    import pipeline.nlp.components  # noqa: F401  (biomine_morphology_v1)
     import pipeline.nlp.tokenizer  # noqa: F401  (biomine.Tokenizer.v1)
 
     return spacy.load(MODEL)
@@ -25,9 +26,9 @@ def arcs(doc) -> set[str]:
 
 
 def test_meta_and_components(nlp) -> None:
-    assert nlp.meta["name"] == "biomine_genia_sm" and nlp.meta["version"] == "1.1.0"
+    assert nlp.meta["name"] == "biomine_genia_sm" and nlp.meta["version"] == "1.2.0"
     assert "Corpus annotations (c) GENIA Project" in json.dumps(nlp.meta["sources"])
-    assert {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} <= set(nlp.pipe_names)
+    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "morphology"]
     assert (MODEL / "ATTRIBUTION").exists() and (MODEL / "splits.json").exists()
 
 

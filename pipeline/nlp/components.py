@@ -284,3 +284,11 @@ def make_syntax(nlp: Language, name: str, patterns_dir: str) -> SyntaxComponent:
 @Language.factory("biomine_relations_v1", default_config={"patterns_dir": ""})
 def make_relations(nlp: Language, name: str, patterns_dir: str) -> RelationsComponent:
     return RelationsComponent(patterns_dir)
+
+
+@Language.factory("biomine_morphology_v1", default_config={"model": None, "mode": "rule", "overwrite": True})
+def make_morphology(nlp: Language, name: str, model, mode: str, overwrite: bool):
+    """The trained pipeline's POS, morphology and lemmas from its tags (``pipeline.nlp.morphology``)."""
+    from pipeline.nlp.morphology import CachedMorphology
+
+    return CachedMorphology(nlp.vocab, model, name, mode=mode, overwrite=overwrite)

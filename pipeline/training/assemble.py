@@ -3,9 +3,9 @@
     python -m pipeline.training.assemble --parser build/parser/model-best --out models/biomine_genia_sm \
         [--ner build/ner/model-best]
 
-Takes the trained tok2vec + tagger + parser, adds an attribute_ruler (PTB tag -> UPOS and
-morphology, see ``tag_map``) and spaCy's rule lemmatizer with its English tables from
-spacy-lookups-data (serialised into the directory, so loading needs neither that package
+Takes the trained tok2vec + tagger + parser, adds biomine's morphology component (PTB tag ->
+UPOS and morphology, see ``tag_map``, and spaCy's English rule lemmatizer with its tables from
+spacy-lookups-data; ``pipeline.nlp.morphology``) (serialised into the directory, so loading needs neither that package
 nor a network), optionally sources a separately trained ``ner`` with its own tok2vec, and
 writes meta.json (sources, licence, accuracy on the held-out split), the attribution file
 and the test split's PMIDs.
@@ -18,12 +18,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from pipeline.training.tag_map import BE_FORMS, VERB_TAGS, attribute_ruler_patterns
 
 NAME = "biomine_genia_sm"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 DESCRIPTION = ("Biomedical English tagger (PTB tags), dependency parser (spaCy/ClearNLP-style labels), "
-               "attribute_ruler and rule lemmatizer, trained on the GENIA Treebank with biomine's tokenizer.")
+               "tag map and rule lemmatizer (biomine_morphology_v1), trained on the GENIA Treebank with biomine's tokenizer.")
 SOURCES = [{
     "name": "GENIA Treebank (beta/v1, 1,849 abstracts; constituency trees converted to dependencies by biomine)",
     "url": "https://github.com/openbiocorpora/genia-treebank",
@@ -43,22 +42,20 @@ structures (biomine, pipeline/training/converters/genia_treebank.py; see docs/de
 and a statistical tagger and parser were trained on them. It is distributed under CC BY 3.0
 with the attribution above. The lemmatizer tables come from spacy-lookups-data (MIT licence).
 """
-LEMMA_FIXES = {"be": BE_FORMS, "have": ["has", "had", "having"], "do": ["does", "did", "doing", "done"]}
-
-
 def add_rules(nlp) -> None:
-    """attribute_ruler after the parser (it reads DEP for AUX), then the rule lemmatizer."""
-    ruler = nlp.add_pipe("attribute_ruler", after="parser")
-    ruler.add_patterns(attribute_ruler_patterns())
-    for lemma, forms in LEMMA_FIXES.items():  # AUX has no table in spaCy's English lemmatizer data
-        # matched on TAG: the ruler matches before it sets POS
-        ruler.add_patterns([{"patterns": [[{"LOWER": {"IN": forms}, "TAG": {"IN": VERB_TAGS}}]],
-                             "attrs": {"LEMMA": lemma}}])
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "rule", "overwrite": False}, after="attribute_ruler")
+    """biomine's morphology component after the parser (it reads DEP for AUX): the tag map of
+    ``tag_map`` and spaCy's English rule lemmatizer tables, in one cached lookup per token."""
     from spacy.lookups import load_lookups
 
-    required, optional = lemmatizer.get_lookups_config("rule")
-    lemmatizer.initialize(lookups=load_lookups("en", required + optional))
+    import pipeline.nlp.components  # noqa: F401  (registers biomine_morphology_v1)
+    from pipeline.nlp.morphology import tag_map_tables
+
+    morphology = nlp.add_pipe("biomine_morphology_v1", name="morphology", after="parser")
+    required, optional = morphology.get_lookups_config("rule")
+    lookups = load_lookups("en", [t for t in required + optional if t.startswith("lemma_")])
+    for name, table in tag_map_tables().items():
+        lookups.add_table(name, table)
+    morphology.initialize(lookups=lookups)
 
 
 def add_ner(nlp, ner_path: Path) -> None:
@@ -74,7 +71,7 @@ def add_ner(nlp, ner_path: Path) -> None:
     for name, proc in source.pipeline:
         if name != ner_name and hasattr(proc, "listening_components") and ner_name in proc.listening_components:
             source.replace_listeners(name, ner_name, ["model.tok2vec"])
-    nlp.add_pipe(ner_name, source=source, name=ner_name, before="attribute_ruler")
+    nlp.add_pipe(ner_name, source=source, name=ner_name, before="morphology")
 
 
 def accuracy_meta(metrics_path: Path | None) -> dict:

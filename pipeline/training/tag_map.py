@@ -62,6 +62,10 @@ TAG_MAP: dict[str, tuple[str, str]] = {
 VERB_TAGS = ["VB", "VBD", "VBG", "VBN", "VBP", "VBZ"]
 BE_FORMS = ["be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"]
 AUX_FORMS = ["have", "has", "had", "having", "do", "does", "did", "get", "gets", "got", "gotten", "getting"]
+AUX_DEPS = ["aux", "auxpass"]  # have/do/get are AUX only under these labels
+TO_ADP_DEPS = ["prep", "agent"]  # "to" heading a prepositional phrase
+# AUX has no table in spaCy's English lemmatizer data; matched on the tag (verbs only)
+LEMMA_FIXES = {"be": BE_FORMS, "have": ["has", "had", "having"], "do": ["does", "did", "doing", "done"]}
 
 
 def attribute_ruler_patterns() -> list[dict]:
@@ -75,6 +79,8 @@ def attribute_ruler_patterns() -> list[dict]:
     # forms of "be" are AUX whether auxiliary or copula; have/do/get only when the parser says aux
     patterns.append({"patterns": [[{"TAG": {"IN": VERB_TAGS}, "LOWER": {"IN": BE_FORMS}}]], "attrs": {"POS": "AUX"}})
     patterns.append({"patterns": [[{"TAG": {"IN": VERB_TAGS}, "LOWER": {"IN": AUX_FORMS},
-                                    "DEP": {"IN": ["aux", "auxpass"]}}]], "attrs": {"POS": "AUX"}})
-    patterns.append({"patterns": [[{"TAG": "TO", "DEP": {"IN": ["prep", "agent"]}}]], "attrs": {"POS": "ADP"}})
+                                    "DEP": {"IN": AUX_DEPS}}]], "attrs": {"POS": "AUX"}})
+    patterns.append({"patterns": [[{"TAG": "TO", "DEP": {"IN": TO_ADP_DEPS}}]], "attrs": {"POS": "ADP"}})
+    for lemma, forms in LEMMA_FIXES.items():  # matched on TAG: the ruler matches before it sets POS
+        patterns.append({"patterns": [[{"LOWER": {"IN": forms}, "TAG": {"IN": VERB_TAGS}}]], "attrs": {"LEMMA": lemma}})
     return patterns

@@ -1,0 +1,100 @@
+"""Universal POS, morphology and lemmas from the tagger's PTB tags, as one cached table lookup.
+
+The shipped pipeline used to run an attribute_ruler (PTB tag -> UPOS and morphology, AUX for
+auxiliaries and copulas) and spaCy's rule lemmatizer after the parser. Both work token by token
+in Python (a Matcher pass, a Token object per word): 1.2 ms per abstract, a seventh of the
+parser's whole cost. Everything they decide depends on three values of a token only (its form,
+its tag and its dependency label), so this component decides each (form, tag, label) once,
+caches the answer, and writes POS, MORPH and LEMMA for a whole sentence with one array call.
+
+The rules are data: tables in the component's lookups, filled at assembly time from
+``pipeline.training.tag_map``, serialised with the model (``lookups.bin``) next to spaCy's
+English lemmatizer tables. Results are those of the attribute_ruler + lemmatizer pair
+(``tests/test_morphology.py`` compares both on the same parses).
+"""
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.lang.en.lemmatizer import EnglishLemmatizer
+from spacy.tokens import Doc
+
+TAG_POS = "biomine_tag_pos"            # PTB tag -> UPOS
+TAG_MORPH = "biomine_tag_morph"        # PTB tag -> morphology in UD FEATS notation
+VERB_TAGS = "biomine_verb_tags"        # tags of verbs (auxiliary rules apply to them only)
+AUX_ALWAYS = "biomine_aux_always"      # lowercase forms that are AUX as verbs ("is", "were")
+AUX_IF_DEP = "biomine_aux_if_dep"      # lowercase forms that are AUX under an aux label ("has")
+AUX_DEPS = "biomine_aux_deps"          # those labels
+TO_ADP_DEPS = "biomine_to_adp_deps"    # labels under which "to" is a preposition
+LEMMA_FIXES = "biomine_lemma_fixes"    # lowercase verb form -> lemma (AUX has no English table)
+TABLES = (TAG_POS, TAG_MORPH, VERB_TAGS, AUX_ALWAYS, AUX_IF_DEP, AUX_DEPS, TO_ADP_DEPS, LEMMA_FIXES)
+MAX_CACHE = 200_000  # (form, tag, label) triples remembered; cleared when full
+
+
+class CachedMorphology(EnglishLemmatizer):
+    """spaCy's English rule lemmatizer (tables, serialisation) plus the tag map, applied by array."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._decided: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        self._rules = None
+
+    @classmethod
+    def get_lookups_config(cls, mode: str) -> tuple[list[str], list[str]]:
+        required, optional = super().get_lookups_config(mode)
+        return required + list(TABLES), optional
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        if not self._validated:
+            self._validate_tables()
+        rows = doc.to_array([ORTH, LOWER, TAG, DEP])
+        decided = self._decided
+        if len(decided) > MAX_CACHE:
+            decided.clear()
+        values = numpy.empty((len(doc), 3), dtype="uint64")
+        for i, (orth, lower, tag, dep) in enumerate(rows.tolist()):
+            key = (orth, tag, dep)
+            answer = decided.get(key)
+            if answer is None:
+                answer = decided[key] = self._decide(doc[i], lower, tag, dep)
+            values[i] = answer
+        return doc.from_array([POS, MORPH, LEMMA], values)
+
+    def _decide(self, token, lower: int, tag: int, dep: int) -> tuple[int, int, int]:
+        """(POS, MORPH, LEMMA) ids for one token: what the attribute_ruler patterns and the rule
+        lemmatizer would set (later ruler patterns win; a fixed lemma is not recomputed)."""
+        strings = self.vocab.strings
+        table = self.lookups.get_table
+        tag_s, lower_s, dep_s = strings[tag] if tag else "", strings[lower], strings[dep] if dep else ""
+        pos = table(TAG_POS).get(tag_s)
+        morph = table(TAG_MORPH).get(tag_s)
+        if tag_s in table(VERB_TAGS):
+            if lower_s in table(AUX_ALWAYS) or (lower_s in table(AUX_IF_DEP) and dep_s in table(AUX_DEPS)):
+                pos = "AUX"
+        if tag_s == "TO" and dep_s in table(TO_ADP_DEPS):
+            pos = "ADP"
+        if pos is not None:
+            token.pos_ = pos
+        if morph is not None:
+            token.set_morph(morph or None)
+        fixed = table(LEMMA_FIXES).get(lower_s) if tag_s in table(VERB_TAGS) else None
+        lemma = fixed if fixed is not None else self.rule_lemmatize(token)[0]
+        return token.pos, token.morph.key, strings.add(lemma)
+
+
+def tag_map_tables() -> dict[str, dict[str, str]]:
+    """The tables above from ``pipeline.training.tag_map`` (the one statement of the rules)."""
+    from pipeline.training import tag_map
+
+    return {
+        TAG_POS: {tag: pos for tag, (pos, _m) in tag_map.TAG_MAP.items()},
+        TAG_MORPH: {tag: morph for tag, (_p, morph) in tag_map.TAG_MAP.items()},
+        VERB_TAGS: {tag: "1" for tag in tag_map.VERB_TAGS},
+        AUX_ALWAYS: {form: "1" for form in tag_map.BE_FORMS},
+        AUX_IF_DEP: {form: "1" for form in tag_map.AUX_FORMS},
+        AUX_DEPS: {dep: "1" for dep in tag_map.AUX_DEPS},
+        TO_ADP_DEPS: {dep: "1" for dep in tag_map.TO_ADP_DEPS},
+        LEMMA_FIXES: {form: lemma for lemma, forms in tag_map.LEMMA_FIXES.items() for form in forms},
+    }
