@@ -8,6 +8,8 @@ import functools
 import re
 from pathlib import Path
 
+import numpy
+from spacy.attrs import NORM, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -175,6 +177,32 @@ def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> Non
                     break
 
 
+class DocTokens:
+    """A document's words, spaces and norms, read once, to cut sentences out as Docs of their own.
+
+    ``Span.as_doc`` re-reads every attribute of the whole document for each sentence; the
+    parser needs only the words, their NORMs (tokenizer exceptions set some) and the fact that
+    the sentence is one sentence (its first token starts it, no other does).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.vocab = doc.vocab
+        self.words = [t.text for t in doc]
+        self.spaces = [bool(t.whitespace_) for t in doc]
+        self.norms = doc.to_array([NORM])
+
+    def sentence_doc(self, start: int, end: int) -> Doc:
+        sent_doc = Doc(self.vocab, words=self.words[start:end], spaces=self.spaces[start:end])
+        values = numpy.empty((end - start, 2), dtype="uint64")
+        values[:, 0] = NOT_A_SENTENCE_START
+        values[0, 0] = 1
+        values[:, 1] = self.norms[start:end]
+        return sent_doc.from_array([SENT_START, NORM], values)
+
+
+NOT_A_SENTENCE_START = numpy.uint64(2**64 - 1)  # -1 as Doc arrays store it
+
+
 class SyntaxComponent:
     """Tags and parses the sentences that can hold a relation, and only those.
 
@@ -227,8 +255,11 @@ class SyntaxComponent:
     def sentence_docs(self, doc: Doc) -> list[tuple[Sentence, Doc]]:
         """(sentence, its own Doc ready for the parser) for each candidate sentence of ``doc``."""
         chosen = self.candidates(doc)
+        if not chosen:
+            return []
         spans = [doc.char_span(s.start, s.end, alignment_mode="expand") for s in chosen]
-        pairs = [(s, span.as_doc()) for s, span in zip(chosen, spans) if span is not None]
+        tokens = DocTokens(doc)
+        pairs = [(s, tokens.sentence_doc(span.start, span.end)) for s, span in zip(chosen, spans) if span is not None]
         if BLIND_ENTITIES:
             entities = doc._.biomine_entities or []
             for sentence, sent_doc in pairs:
