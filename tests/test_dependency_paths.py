@@ -106,3 +106,39 @@ def test_derived_trigger_verbs_are_read_as_their_base(word, norm):
     doc = spacy.blank("en")(f"PP5 {word} ASK1.")
     normalise_derived_verbs(doc, forms)
     assert doc[1].norm_ == norm and doc[1].text == word
+
+
+def test_a_sentence_doc_is_one_sentence_with_its_words_and_norms():
+    """The parser gets each candidate sentence as its own Doc: the same words and spaces, the
+    tokenizer's NORMs, and preset boundaries (so it cannot split the sentence in two)."""
+    from pipeline.nlp.components import DocTokens
+
+    doc = spacy.blank("en")("First one here. ASK1 binds TRAF2 . Then Akt acts.")
+    doc[5].norm_ = "drug"  # a NORM set on the document survives
+    sentence = doc[4:9]
+    sent_doc = DocTokens(doc).sentence_doc(sentence)
+    assert [t.text for t in sent_doc] == [t.text for t in sentence]
+    assert sent_doc.text == sentence.text + " "
+    assert [t.is_sent_start for t in sent_doc] == [True] + [False] * 4
+    assert sent_doc[1].norm_ == "drug" and sent_doc[0].norm_ == "ask1"
+
+
+def test_entities_map_onto_the_tokens_they_cover():
+    """Multi-token and overlapping names each know their tokens; the head is the token whose
+    head lies outside the name."""
+    from pipeline.model import Entity
+    from pipeline.relations.dependency import SentenceParse
+
+    doc = parse("the protein kinase C delta binds RACK1 .", [4, 4, 4, 4, 5, 5, 5, 5],
+                "det compound compound compound nsubj ROOT dobj punct")
+    text = doc.text
+    offset = 100
+    def ent(words: str, type_: str = "GENE") -> Entity:
+        start = text.index(words)
+        return Entity(text=words, type=type_, start=offset + start, end=offset + start + len(words))
+    pkc, delta, rack1 = ent("protein kinase C delta"), ent("C delta"), ent("RACK1")
+    parsed = SentenceParse(doc, offset, [pkc, delta, rack1])
+    assert parsed.tokens_of[(pkc.start, pkc.end)] == [1, 2, 3, 4]
+    assert parsed.tokens_of[(delta.start, delta.end)] == [3, 4]
+    assert parsed.head_of[(pkc.start, pkc.end)] == 4 and parsed.head_of[(rack1.start, rack1.end)] == 6
+    assert parsed.by_token[4] == [pkc, delta] and 0 not in parsed.by_token

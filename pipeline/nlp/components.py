@@ -178,25 +178,24 @@ def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> Non
 
 
 class DocTokens:
-    """A document's words, spaces and norms, read once, to cut sentences out as Docs of their own.
+    """Cuts a document's sentences out as Docs of their own, for the parser.
 
     ``Span.as_doc`` re-reads every attribute of the whole document for each sentence; the
-    parser needs only the words, their NORMs (tokenizer exceptions set some) and the fact that
-    the sentence is one sentence (its first token starts it, no other does).
+    parser needs only the sentence's words, their NORMs (tokenizer exceptions set some) and
+    the fact that the sentence is one sentence (its first token starts it, no other does).
     """
 
     def __init__(self, doc: Doc) -> None:
         self.vocab = doc.vocab
-        self.words = [t.text for t in doc]
-        self.spaces = [bool(t.whitespace_) for t in doc]
         self.norms = doc.to_array([NORM])
 
-    def sentence_doc(self, start: int, end: int) -> Doc:
-        sent_doc = Doc(self.vocab, words=self.words[start:end], spaces=self.spaces[start:end])
-        values = numpy.empty((end - start, 2), dtype="uint64")
+    def sentence_doc(self, span) -> Doc:
+        tokens = list(span)
+        sent_doc = Doc(self.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+        values = numpy.empty((len(tokens), 2), dtype="uint64")
         values[:, 0] = NOT_A_SENTENCE_START
         values[0, 0] = 1
-        values[:, 1] = self.norms[start:end]
+        values[:, 1] = self.norms[span.start:span.end]
         return sent_doc.from_array([SENT_START, NORM], values)
 
 
@@ -259,7 +258,7 @@ class SyntaxComponent:
             return []
         spans = [doc.char_span(s.start, s.end, alignment_mode="expand") for s in chosen]
         tokens = DocTokens(doc)
-        pairs = [(s, tokens.sentence_doc(span.start, span.end)) for s, span in zip(chosen, spans) if span is not None]
+        pairs = [(s, tokens.sentence_doc(span)) for s, span in zip(chosen, spans) if span is not None and len(span)]
         if BLIND_ENTITIES:
             entities = doc._.biomine_entities or []
             for sentence, sent_doc in pairs:

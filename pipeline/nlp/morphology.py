@@ -49,18 +49,16 @@ class CachedMorphology(EnglishLemmatizer):
             return doc
         if not self._validated:
             self._validate_tables()
-        rows = doc.to_array([ORTH, LOWER, TAG, DEP])
+        rows = doc.to_array([ORTH, TAG, DEP, LOWER]).tolist()
         decided = self._decided
         if len(decided) > MAX_CACHE:
             decided.clear()
-        values = numpy.empty((len(doc), 3), dtype="uint64")
-        for i, (orth, lower, tag, dep) in enumerate(rows.tolist()):
-            key = (orth, tag, dep)
-            answer = decided.get(key)
+        answers = [decided.get((orth, tag, dep)) for orth, tag, dep, _lower in rows]
+        for i, answer in enumerate(answers):
             if answer is None:
-                answer = decided[key] = self._decide(doc[i], lower, tag, dep)
-            values[i] = answer
-        return doc.from_array([POS, MORPH, LEMMA], values)
+                orth, tag, dep, lower = rows[i]
+                answers[i] = decided[(orth, tag, dep)] = self._decide(doc[i], lower, tag, dep)
+        return doc.from_array([POS, MORPH, LEMMA], numpy.array(answers, dtype="uint64"))
 
     def _decide(self, token, lower: int, tag: int, dep: int) -> tuple[int, int, int]:
         """(POS, MORPH, LEMMA) ids for one token: what the attribute_ruler patterns and the rule

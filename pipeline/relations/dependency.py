@@ -11,6 +11,8 @@ tokens coordinated with it.
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,14 +126,18 @@ class SentenceParse:
         for tok in self.tokens:
             self.by_lower.setdefault(tok.lower_, []).append(tok)
         self.by_token: dict[int, list[Entity]] = {}
-        spans = [(offset + t.idx, offset + t.idx + len(t.text)) for t in self.tokens]
+        self.tokens_of: dict[tuple[int, int], list[int]] = {}
+        ends = [offset + t.idx + len(t.text) for t in self.tokens]
         for ent in entities:
-            for i, (t_start, t_end) in enumerate(spans):
-                if ent.start < t_end and t_start < ent.end:
-                    self.by_token.setdefault(i, []).append(ent)
+            toks = self.tokens_of[(ent.start, ent.end)] = []
+            i = bisect.bisect_right(ends, ent.start)  # the first token ending after the entity starts
+            while i < len(ends) and offset + self.tokens[i].idx < ent.end:
+                self.by_token.setdefault(i, []).append(ent)
+                toks.append(i)
+                i += 1
         self.head_of: dict[tuple[int, int], int] = {}
         for ent in entities:
-            toks = [i for i, ents in self.by_token.items() if ent in ents]
+            toks = self.tokens_of[(ent.start, ent.end)]
             if toks:
                 inside = set(toks)
                 heads = [i for i in toks if doc[i].head.i not in inside or doc[i].head.i == i]
@@ -255,7 +261,7 @@ class SentenceParse:
 
     def conjuncts_inside(self, ent: Entity) -> list[Token]:
         """Tokens coordinated with a word inside the entity's name, outside the name itself."""
-        inside = [i for i, ents in self.by_token.items() if ent in ents]
+        inside = self.tokens_of.get((ent.start, ent.end), [])
         span = set(inside)
         return [child for i in inside for child in self.doc[i].children if child.dep_ == "conj" and child.i not in span]
 

@@ -238,7 +238,7 @@ class RelationExtractor:
     def _syntactic(self, doc_id: str, sentence: Sentence, elements: list[Element], parse: SentenceParse,
                    rules: list[Rule]) -> list[Relation]:
         """Triples of the syntactic rules whose trigger words occur in this parsed sentence."""
-        words = {t.lower_ for t in parse.doc}
+        words = parse.by_lower.keys()
         out: list[Relation] = []
         for rule in rules:
             if rule.syntax is None or not rule.syntax.may_match(words):

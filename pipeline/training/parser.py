@@ -90,14 +90,16 @@ def convert(corpus: Path, out: Path) -> dict[str, list[str]]:
     return splits
 
 
-def train(out: Path, max_steps: int | None = None) -> None:
-    """Stage 2: spaCy training, CPU, model-best chosen on the dev split."""
+def train(out: Path, max_steps: int | None = None, settings: dict[str, object] | None = None) -> None:
+    """Stage 2: spaCy training, CPU, model-best chosen on the dev split. ``settings`` override
+    config values (``--set components.tok2vec.model.encode.width=64``) for measured variants."""
     import pipeline.nlp.tokenizer  # noqa: F401  (registers biomine.Tokenizer.v1)
     from spacy.cli.train import train as spacy_train
 
     overrides = {"paths.train": str(out / "corpus" / "train.spacy"), "paths.dev": str(out / "corpus" / "dev.spacy")}
     if max_steps:
         overrides["training.max_steps"] = max_steps
+    overrides.update(settings or {})
     spacy_train(CONFIG, out, use_gpu=-1, overrides=overrides)
 
 
@@ -160,6 +162,16 @@ def summary(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _setting(item: str) -> tuple[str, object]:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"--set expects KEY=VALUE, got {item!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path("../shared/corpora/genia-treebank"))
@@ -167,12 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage", choices=["convert", "train", "evaluate", "all"], default="all")
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps (smoke tests)")
     ap.add_argument("--split", default="test", help="split to evaluate (test, dev)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config value for a variant (repeatable; values are JSON or text)")
     args = ap.parse_args(argv)
+    settings = dict(_setting(item) for item in args.set)
     if args.stage in {"convert", "all"}:
         convert(args.corpus, args.out)
     if args.stage in {"train", "all"}:
         start = time.time()
-        train(args.out, args.max_steps)
+        train(args.out, args.max_steps, settings)
         print(f"trained in {(time.time() - start) / 60:.1f} min", flush=True)
     if args.stage in {"evaluate", "all"}:
         results = evaluate(args.corpus, args.out / "model-best", args.out / "splits.json", args.split)
