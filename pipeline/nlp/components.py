@@ -155,9 +155,6 @@ def blind_entities(sent_doc: Doc, offset: int, entities: list[Entity]) -> None:
             span[0].norm_ = norm
 
 
-DERIVED_VERB_PREFIXES = ("auto", "de", "trans", "co", "in", "hyper", "hypo")
-
-
 def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> None:
     """Let the parser read a rare derived trigger verb as its frequent base ("dephosphorylates" as
     "phosphorylates", "transactivates" as "activates").
@@ -165,11 +162,14 @@ def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> Non
     The parser sees a word through its NORM (and its shape and affixes); a derived form it has
     hardly seen in 1,850 abstracts is read by its "-s" as a plural noun ("PP5 dephosphorylates
     ASK1" parsed as a noun phrase). Only the NORM changes, so the text, the tags the tagger gives
-    the base and the rules' trigger words stay as they are.
+    the base and the rules' trigger words stay as they are. The prefixes are in patterns/lexicon.yml.
     """
+    from pipeline.relations.lexicon import lexicon
+
+    prefixes = lexicon().derived_verb_prefixes
     for tok in sent_doc:
         low = tok.lower_
-        for prefix in DERIVED_VERB_PREFIXES:
+        for prefix in prefixes:
             if low.startswith(prefix):
                 base = low[len(prefix):].lstrip("-")
                 if base in trigger_forms:

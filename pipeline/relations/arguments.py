@@ -22,33 +22,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.relations.lexicon import lexicon
+
 Token = Any
 
-RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-COPULAS = frozenset({"be", "is", "are", "was", "were", "been", "being", "remain", "remains", "remained",
-                     "become", "becomes", "became"})
 _VERB_TAGS = ("VB", "MD")
 # attachments of a clause whose subject is understood (a finite ccomp has its own)
 _CONTROLLED = frozenset({"xcomp", "advcl", "pcomp", "conj", "acl", "relcl", "amod", "parataxis"})
-# Causatives whose object is the subject of a following to-infinitive ("TNF induces ASK1 to
-# phosphorylate MKK4"). GENIA brackets these with the object inside the clause, but the parser
-# does not always follow (it gives dobj + xcomp/advcl); purpose clauses beside other verbs' objects
-# ("we used CoCl2 to study") keep the clause subject.
-OBJECT_CONTROL = frozenset(" ".join((
-    "induce induces induced inducing",
-    "cause causes caused causing",
-    "drive drives drove driven driving",
-    "enable enables enabled enabling",
-    "force forces forced forcing",
-    "allow allows allowed allowing",
-    "permit permits permitted permitting",
-    "stimulate stimulates stimulated stimulating",
-    "trigger triggers triggered triggering",
-    "recruit recruits recruited recruiting",
-    "direct directs directed directing",
-    "prompt prompts prompted prompting",
-    "lead leads led leading",
-)).split())
 
 
 def _is_verbal(tok: Token) -> bool:
@@ -61,7 +41,7 @@ def _children(tok: Token, *labels: str) -> list[Token]:
 
 def antecedent(tok: Token) -> Token:
     """A relative pronoun stands for the noun its clause modifies ("a kinase that ..." -> kinase)."""
-    if tok.lower_ in RELATIVE_PRONOUNS:
+    if tok.lower_ in lexicon().relative_pronouns:
         clause = tok.head
         while clause.dep_ == "conj" and clause.head.i != clause.i:
             clause = clause.head
@@ -107,7 +87,7 @@ def _understood(verb: Token, depth: int) -> list[Token]:
     """Climb to the nearest governor that has a subject, active or passive ("ASK1 is activated by
     stress, thereby phosphorylating JNK" -> ASK1; "ASK1 is able to bind" -> ASK1), or stop at the noun
     a relative or participial clause modifies. Object control only after a causative
-    (``OBJECT_CONTROL``): an infinitive beside another verb's object is mostly a purpose clause."""
+    (``object_control`` in patterns/lexicon.yml): an infinitive beside another verb's object is mostly a purpose clause."""
     head = verb.head
     if head is verb or depth > 12:
         return []
@@ -127,7 +107,7 @@ def _understood(verb: Token, depth: int) -> list[Token]:
     if gov is None:
         return []
     infinitive = any(c.lower_ == "to" for c in verb.children)
-    causative = dep in ("xcomp", "advcl") and gov.lower_ in OBJECT_CONTROL and infinitive
+    causative = dep in ("xcomp", "advcl") and gov.lower_ in lexicon().object_control and infinitive
     prevented = dep in ("pcomp", "pobj") and head.lower_ == "from"  # "Pdcd4 prevented eIF4A from binding eIF4G"
     if causative or prevented:
         controller = _children(gov, "dobj")
@@ -261,8 +241,8 @@ def conjuncts(tok: Token) -> list[Token]:
 
 def copula_subject(noun: Token) -> Token | None:
     """"MST1 is a kinase": the subject of the copula whose predicate ``noun`` is."""
-    if noun.dep_ == "attr" and noun.head.lemma_ in COPULAS | {"be"} or (
-            noun.dep_ == "attr" and noun.head.lower_ in COPULAS):
+    if noun.dep_ == "attr" and noun.head.lemma_ in lexicon().copulas | {"be"} or (
+            noun.dep_ == "attr" and noun.head.lower_ in lexicon().copulas):
         subj = _children(noun.head, "nsubj")
         return subj[0] if subj else None
     return None

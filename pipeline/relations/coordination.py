@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from pipeline.model import GENE_TYPES
 from pipeline.relations.elements import WORD_KIND, Element
+from pipeline.relations.lexicon import lexicon
 
-COORDINATORS = {",", "and", "or", "/", "&", "as well as", "and/or", "both", "also"}  # not "but": "A but not B"
 GENE_KINDS = GENE_TYPES
 MAX_MEMBERS = 64  # a coordination longer than this is a list of names; widening stops there
 
 
 def coordination(elements: list[Element], index: int) -> list[int]:
     """Indices of the entities coordinated with element ``index`` ("A, B and C", "A/B")."""
+    coordinators = lexicon().coordinators  # not "but": "A but not B"
     kind_group = _kind_group(elements[index].kind)
     members = [index]
     for step in (-1, 1):
@@ -23,7 +24,7 @@ def coordination(elements: list[Element], index: int) -> list[int]:
         while len(members) < MAX_MEMBERS:
             j = i + step
             connectors = []
-            while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in COORDINATORS:
+            while 0 <= j < len(elements) and elements[j].kind == WORD_KIND and elements[j].lower in coordinators:
                 connectors.append(elements[j].lower)
                 j += step
             loose = any(c != "/" for c in connectors)

@@ -19,30 +19,11 @@ from typing import Any
 from pipeline.model import Entity
 from pipeline.relations.arguments import ROLES, antecedent, conjuncts, copula_subject
 from pipeline.relations.language import verb_forms
+from pipeline.relations.lexicon import lexicon
 from pipeline.relations.paths import Path, compile_path
 
 Token = Any
 PARSES_KEY = "biomine_parses"  # Doc.user_data: {sentence index: the parsed sentence Doc}
-# Head nouns that let a noun phrase stand for the gene it names ("the ASK1 protein", "Akt kinase").
-GENE_HEADS = frozenset({
-    "protein", "proteins", "kinase", "kinases", "gene", "genes", "enzyme", "enzymes", "isoform", "isoforms",
-    "homolog", "homologue", "homologs", "ortholog", "subunit", "subunits", "complex", "complexes", "family",
-    "member", "members", "phosphatase", "phosphatases", "receptor", "receptors", "factor", "factors",
-    "molecule", "molecules", "product", "products", "polypeptide", "holoenzyme", "form", "forms", "mutant",
-    "gtpase", "oncoprotein", "domain", "homologue", "activity", "activities", "catalytic", "protein-kinase",
-})
-# Nouns whose "of" complement is the protein meant ("the C-terminus of ASK1", "a residue of p53").
-PART_NOUNS = frozenset({
-    "domain", "domains", "terminus", "tail", "region", "regions", "residue", "residues", "site", "sites",
-    "subunit", "subunits", "form", "forms", "isoform", "isoforms", "fragment", "portion", "moiety", "loop",
-    "motif", "member", "members", "level", "levels", "activity", "activities", "amount", "pool", "fraction",
-})
-# Modifiers that name a cause, not the entity itself ("TNFalpha-induced NF-kappaB activation").
-CAUSAL_SUFFIXES = ("-induced", "-mediated", "-dependent", "-driven", "-stimulated", "-triggered", "-activated",
-                   "-dependant", "-elicited", "-evoked", "-catalyzed", "-catalysed", "-regulated")
-# Last words of class names ("MAP kinase", "tyrosine phosphatase") a preceding name can specify.
-CLASS_WORDS = frozenset({"kinase", "kinases", "phosphatase", "phosphatases", "receptor", "receptors", "factor",
-                         "factors", "protein", "proteins", "gtpase", "ligase", "enzyme"})
 CLAUSE_LABELS = frozenset({"conj", "parataxis", "relcl", "advcl", "acl", "ccomp", "csubj"})
 
 
@@ -85,7 +66,7 @@ class DependencyPattern:
     trigger: TriggerSpec
     paths: dict[str, Path]
     required: tuple[str, ...]
-    heads: frozenset[str] = GENE_HEADS
+    heads: frozenset[str] = field(default_factory=lambda: lexicon().gene_heads)
     sources: dict[str, str] = field(default_factory=dict)
 
     def trigger_words(self) -> frozenset[str]:
@@ -198,10 +179,11 @@ class SentenceParse:
         """The entities a reached token stands for (see the module docstring)."""
         tok = antecedent(tok)
         own = self.token_entities(tok)
-        if own and all(e.text.lower().split()[-1] in CLASS_WORDS for e in own):
+        lex = lexicon()
+        if own and all(e.text.lower().split()[-1] in lex.class_words for e in own):
             # "the Mpk1 MAP kinase": a class name preceded by a name in the same phrase means that name
             named = [e for child in tok.children if child.dep_ in ("compound", "nmod") and child.i < tok.i
-                     for e in self.token_entities(child) if e.text.lower().split()[-1] not in CLASS_WORDS]
+                     for e in self.token_entities(child) if e.text.lower().split()[-1] not in lex.class_words]
             if named:
                 return named
         if own or depth > 2:
@@ -210,11 +192,11 @@ class SentenceParse:
         if is_head:
             for child in tok.children:
                 if (child.dep_ in ("compound", "amod", "nmod", "poss", "nn") and child.i < tok.i
-                        and not child.lower_.endswith(CAUSAL_SUFFIXES)):
+                        and not child.lower_.endswith(lex.causal_suffixes)):
                     found = [e for e in self.entities_for(child, heads, depth + 1) if e.type != "SITE"]
                     if found:
                         return found
-        if is_head or tok.lower_ in PART_NOUNS:  # "the C-terminus of ASK1", "mutations in BRCA1"
+        if is_head or tok.lower_ in lex.part_nouns:  # "the C-terminus of ASK1", "mutations in BRCA1"
             for prep in tok.children:
                 if prep.dep_ == "prep" and (prep.lower_ == "of" or (is_head and prep.lower_ in ("in", "within"))):
                     for pobj in prep.children:

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 
 from pipeline.model import Entity, Sentence
+from pipeline.relations.lexicon import lexicon
 
 WORD_KIND = "w"
 PRONOUN_KIND = "PRONOUN"
 _PIECE = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
-PRONOUNS = {"it", "this kinase", "this protein", "this enzyme", "the kinase", "the protein"}
 
 
 @dataclass(slots=True)
@@ -83,6 +83,7 @@ def _drop_asides(elements: list[Element]) -> list[Element]:
 
 
 def _mark_pronouns(elements: list[Element]) -> list[Element]:
+    pronouns = lexicon().pronouns
     out: list[Element] = []
     i = 0
     while i < len(elements):
@@ -90,12 +91,12 @@ def _mark_pronouns(elements: list[Element]) -> list[Element]:
         if el.kind == WORD_KIND:
             pair = f"{el.lower} {elements[i + 1].lower}" if i + 1 < len(elements) else ""
             named_next = i + 2 < len(elements) and elements[i + 2].entity is not None
-            if pair in PRONOUNS and not named_next:  # "the kinase GLK" names its gene
+            if pair in pronouns and not named_next:  # "the kinase GLK" names its gene
                 nxt = elements[i + 1]
                 out.append(Element(PRONOUN_KIND, f"{el.text} {nxt.text}", el.start, nxt.end))
                 i += 2
                 continue
-            if el.lower in PRONOUNS:
+            if el.lower in pronouns:
                 out.append(Element(PRONOUN_KIND, el.text, el.start, el.end))
                 i += 1
                 continue

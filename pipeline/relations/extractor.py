@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.model import Entity, Relation, Sentence

@@ -16,7 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.errors import PatternError
-from pipeline.relations.dependency import GENE_HEADS, DependencyPattern, TriggerSpec, compile_paths
+from pipeline.relations.dependency import DependencyPattern, TriggerSpec, compile_paths
+from pipeline.relations.lexicon import lexicon
 from pipeline.relations.dependency import trigger_words as dependency_trigger_words
 from pipeline.relations.grammar import Grammar
 from pipeline.relations.language import Context, compile_source, pattern_source, trigger_words
@@ -210,7 +211,7 @@ def _syntactic_rule(item: RuleSpec, relation: str, examples: list[dict], ctx: Co
     trigger = TriggerSpec(words, frozenset(spec.trigger.tags) if spec.trigger.tags else None,
                           tuple(s.lower() for s in spec.trigger.suffixes), spec.trigger.voice,
                           frozenset(spec.trigger.not_deps), unless)
-    pattern = DependencyPattern(trigger, paths, tuple(spec.require), GENE_HEADS | {h.lower() for h in spec.heads},
+    pattern = DependencyPattern(trigger, paths, tuple(spec.require), lexicon().gene_heads | {h.lower() for h in spec.heads},
                                 texts)
     shown = "; ".join(f"{role}: {text}" for role, text in texts.items())
     return Rule(item.id, relation, item.description, shown, None, set(texts) | {"trigger"}, examples, item.swap,

@@ -1,0 +1,75 @@
+"""The word lists behind the relation rules (``patterns/lexicon.yml``), validated on load.
+
+Rule files name triggers and paths; what counts as a gene-naming head noun, a coordinator,
+a pronoun or a causative verb is shared by all of them and lives in one data file with a
+closed key set, like every other file in patterns/. Loaded once, on first use.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+FILE_NAME = "lexicon.yml"
+
+
+class LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    gene_heads: list[str]
+    part_nouns: list[str]
+    causal_suffixes: list[str]
+    class_words: list[str]
+    relative_pronouns: list[str]
+    copulas: list[str]
+    object_control: list[str]
+    pronouns: list[str]
+    coordinators: list[str]
+    derived_verb_prefixes: list[str]
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _lowercase_words(cls, value):
+        if isinstance(value, list):
+            bad = [w for w in value if not isinstance(w, str) or not w.strip() or w != w.lower()]
+            if bad:
+                raise ValueError(f"words must be non-empty lowercase strings: {bad[:3]}")
+        return value
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    gene_heads: frozenset[str]
+    part_nouns: frozenset[str]
+    causal_suffixes: tuple[str, ...]  # for str.endswith
+    class_words: frozenset[str]
+    relative_pronouns: frozenset[str]
+    copulas: frozenset[str]
+    object_control: frozenset[str]
+    pronouns: frozenset[str]
+    coordinators: frozenset[str]
+    derived_verb_prefixes: tuple[str, ...]  # tried in this order
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    from pipeline.resources import load_validated
+
+    data = load_validated(LexiconFile, path)
+    return Lexicon(
+        gene_heads=frozenset(data.gene_heads), part_nouns=frozenset(data.part_nouns),
+        causal_suffixes=tuple(data.causal_suffixes), class_words=frozenset(data.class_words),
+        relative_pronouns=frozenset(data.relative_pronouns), copulas=frozenset(data.copulas),
+        object_control=frozenset(data.object_control), pronouns=frozenset(data.pronouns),
+        coordinators=frozenset(data.coordinators), derived_verb_prefixes=tuple(data.derived_verb_prefixes),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon (``patterns/lexicon.yml``)."""
+    from pipeline.resources import patterns_dir
+
+    return read_lexicon(patterns_dir() / FILE_NAME)
