@@ -8,7 +8,7 @@ its tag and its dependency label), so this component decides each (form, tag, la
 caches the answer, and writes POS, MORPH and LEMMA for a whole sentence with one array call.
 
 The rules are data: tables in the component's lookups, filled at assembly time from
-``pipeline.training.tag_map``, serialised with the model (``lookups.bin``) next to spaCy's
+``pipeline.training.tag_map`` (``morphology_tables``), serialised with the model (``lookups.bin``) next to spaCy's
 English lemmatizer tables. Results are those of the attribute_ruler + lemmatizer pair
 (``tests/test_morphology.py`` compares both on the same parses).
 """
@@ -81,18 +81,3 @@ class CachedMorphology(EnglishLemmatizer):
         lemma = fixed if fixed is not None else self.rule_lemmatize(token)[0]
         return token.pos, token.morph.key, strings.add(lemma)
 
-
-def tag_map_tables() -> dict[str, dict[str, str]]:
-    """The tables above from ``pipeline.training.tag_map`` (the one statement of the rules)."""
-    from pipeline.training import tag_map
-
-    return {
-        TAG_POS: {tag: pos for tag, (pos, _m) in tag_map.TAG_MAP.items()},
-        TAG_MORPH: {tag: morph for tag, (_p, morph) in tag_map.TAG_MAP.items()},
-        VERB_TAGS: {tag: "1" for tag in tag_map.VERB_TAGS},
-        AUX_ALWAYS: {form: "1" for form in tag_map.BE_FORMS},
-        AUX_IF_DEP: {form: "1" for form in tag_map.AUX_FORMS},
-        AUX_DEPS: {dep: "1" for dep in tag_map.AUX_DEPS},
-        TO_ADP_DEPS: {dep: "1" for dep in tag_map.TO_ADP_DEPS},
-        LEMMA_FIXES: {form: lemma for lemma, forms in tag_map.LEMMA_FIXES.items() for form in forms},
-    }

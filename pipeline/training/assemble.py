@@ -48,12 +48,12 @@ def add_rules(nlp) -> None:
     from spacy.lookups import load_lookups
 
     import pipeline.nlp.components  # noqa: F401  (registers biomine_morphology_v1)
-    from pipeline.nlp.morphology import tag_map_tables
+    from pipeline.training.tag_map import morphology_tables
 
     morphology = nlp.add_pipe("biomine_morphology_v1", name="morphology", after="parser")
     required, optional = morphology.get_lookups_config("rule")
     lookups = load_lookups("en", [t for t in required + optional if t.startswith("lemma_")])
-    for name, table in tag_map_tables().items():
+    for name, table in morphology_tables().items():
         lookups.add_table(name, table)
     morphology.initialize(lookups=lookups)
 

@@ -1,9 +1,10 @@
-"""Penn Treebank tag -> Universal POS and morphology, as attribute_ruler patterns.
+"""Penn Treebank tag -> Universal POS and morphology: the tables of biomine_morphology_v1 (and, for
+its equivalence test, the attribute_ruler patterns it replaced).
 
 The tagger predicts PTB tags (what GENIA annotates). spaCy's English rule lemmatizer
 looks at ``token.pos_`` and at morphological features (``Number=Sing`` on a noun,
 ``VerbForm=Inf`` on a verb means "already a lemma"), so the shipped pipeline sets both
-from the tag with an attribute_ruler. Auxiliaries and copulas become AUX the way the
+from the tag (biomine_morphology_v1). Auxiliaries and copulas become AUX the way the
 Universal Dependencies English guidelines have it.
 """
 from __future__ import annotations
@@ -84,3 +85,20 @@ def attribute_ruler_patterns() -> list[dict]:
     for lemma, forms in LEMMA_FIXES.items():  # matched on TAG: the ruler matches before it sets POS
         patterns.append({"patterns": [[{"LOWER": {"IN": forms}, "TAG": {"IN": VERB_TAGS}}]], "attrs": {"LEMMA": lemma}})
     return patterns
+
+
+def morphology_tables() -> dict[str, dict[str, str]]:
+    """The rules above as the lookup tables of biomine_morphology_v1 (``pipeline.nlp.morphology``),
+    which applies them with one cached lookup per (form, tag, label) instead of a Matcher pass."""
+    from pipeline.nlp import morphology as m
+
+    return {
+        m.TAG_POS: {tag: pos for tag, (pos, _m) in TAG_MAP.items()},
+        m.TAG_MORPH: {tag: morph for tag, (_p, morph) in TAG_MAP.items()},
+        m.VERB_TAGS: {tag: "1" for tag in VERB_TAGS},
+        m.AUX_ALWAYS: {form: "1" for form in BE_FORMS},
+        m.AUX_IF_DEP: {form: "1" for form in AUX_FORMS},
+        m.AUX_DEPS: {dep: "1" for dep in AUX_DEPS},
+        m.TO_ADP_DEPS: {dep: "1" for dep in TO_ADP_DEPS},
+        m.LEMMA_FIXES: {form: lemma for lemma, forms in LEMMA_FIXES.items() for form in forms},
+    }
