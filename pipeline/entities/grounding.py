@@ -26,16 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.entities.dictionary import GREEK, Dictionary, Entry, case_matches
+from pipeline.entities.lexicon import entity_lexicon
 from pipeline.model import Entity
 
-HEAD_WORDS = ("protein", "proteins", "gene", "genes", "kinase", "polypeptide", "homolog", "homologue", "subunit")
 _SPECIES_PREFIX = re.compile(r"^(?:h|m|r|x|d|y|z|c|hs|mm|dm)(?=[A-Z0-9])")
 _YEAST_P = re.compile(r"^([A-Z][a-z]{2}\d+)p$")
 _WS = re.compile(r"[\s\u00a0]+")
-_KINASE_CONTEXT = re.compile(r"\b(?:kinases?|phosphorylat\w*|autophosphorylat\w*)\b", re.IGNORECASE)
-_SPECIES_WORDS = re.compile(
-    r"\b(?:yeast|saccharomyces|cerevisiae|pombe|schizosaccharomyces|drosophila|elegans|xenopus|"
-    r"arabidopsis|zebrafish|plant|plants|bacteri\w*|escherichia)\b", re.IGNORECASE)
 # Prior of a candidate by how the name is listed for it. A previous official symbol ("CDC2" of CDK1) is
 # usually the sense older papers mean, so it ranks above a mere alias; full names and synonyms above both.
 FLAG_SCORE = {"curated": 1.0, "symbol": 1.0, "synonym": 0.85, "fullname": 0.85, "previous": 0.75, "alias": 0.7}
@@ -73,7 +69,7 @@ def lookup_keys(text: str) -> list[str]:
     if stripped != raw and len(stripped) >= 3:
         forms.append(stripped)  # hPlk1 -> Plk1, mSos1 -> Sos1
     words = raw.split()
-    while len(words) > 1 and words[-1].lower() in HEAD_WORDS:
+    while len(words) > 1 and words[-1].lower() in entity_lexicon().grounding_heads:
         words = words[:-1]
         forms.append(" ".join(words))  # "the Hog1 protein kinase" -> "Hog1"
     singular = _singular(raw)
@@ -177,8 +173,9 @@ class Context:
 
 def choose(candidates: list[Candidate], context: Context) -> list[Candidate]:
     """Candidates re-scored in context, best first (the increments are documented in the module)."""
-    kinase = bool(_KINASE_CONTEXT.search(context.sentence))
-    species = bool(_SPECIES_WORDS.search(context.document))
+    lex = entity_lexicon()
+    kinase = bool(lex.kinase_context.search(context.sentence))
+    species = bool(lex.species.search(context.document))
     long_form = _fold(context.long_form) if context.long_form else None
     rescored = []
     for cand in candidates:

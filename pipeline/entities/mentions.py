@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from pipeline.entities.dictionary import Dictionary
 from pipeline.entities.grounding import Context, candidates_for, ground
+from pipeline.entities.lexicon import entity_lexicon
 from pipeline.model import GENE_TYPES, Entity
 
 LABEL_TYPES = {"GENE": "PROTEIN", "CHEMICAL": "DRUG", "DISEASE": "DISEASE"}
@@ -36,15 +37,7 @@ def _overlaps(a: Entity, start: int, end: int) -> bool:
     return a.start < end and start < a.end
 
 
-GENERIC_WORDS = frozenset({
-    "protein", "proteins", "gene", "genes", "kinase", "kinases", "enzyme", "enzymes", "ligand", "ligands",
-    "receptor", "receptors", "factor", "factors", "phosphatase", "phosphatases", "subunit", "subunits",
-    "complex", "complexes", "domain", "domains", "isoform", "isoforms", "family", "members", "member",
-    "transcription", "growth", "protein-kinase", "tyrosine", "serine", "threonine", "inhibitor", "inhibitors",
-    "activator", "substrate", "substrates", "the", "a", "an", "its", "their", "this", "these", "human", "mouse",
-})
 _CLAUSE_WORD = re.compile(r"\s(?:in|from|by|with|during|after|upon|under)\s")
-_GENERIC_HEADS = ("protein", "proteins", "gene", "genes", "kinase", "kinases", "enzyme")
 
 
 def _without_generic_heads(text: str, start: int, end: int) -> tuple[int, int]:
@@ -54,9 +47,9 @@ def _without_generic_heads(text: str, start: int, end: int) -> tuple[int, int]:
     words = text[start:end].split(" ")
     if len(words) == 2:
         first, second = words
-        if first.lower() in _GENERIC_HEADS and _name_like(second):
+        if first.lower() in entity_lexicon().generic_heads and _name_like(second):
             return end - len(second), end
-        if second.lower() in _GENERIC_HEADS and _name_like(first):
+        if second.lower() in entity_lexicon().generic_heads and _name_like(first):
             return start, start + len(first)
     return start, end
 
@@ -83,7 +76,7 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     if end - start < 2:
         return None
     surface = text[start:end]
-    if all(w in GENERIC_WORDS for w in re.split(r"[\s/]+", surface.lower()) if w) or surface.lower() in dictionary.stoplist:
+    if all(w in entity_lexicon().generic_words for w in re.split(r"[\s/]+", surface.lower()) if w) or surface.lower() in dictionary.stoplist:
         return None  # "protein kinase", "the ligand": a class word, not a name
     entity = Entity(text=surface, type=etype, start=start, end=end, rule=f"ner:{label.lower()}")
     # the recogniser has judged it a name: when the dictionaries' case rules (there to keep "CAN" and
@@ -99,16 +92,12 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     return entity
 
 
-_PRODUCT_HEAD = re.compile(r"(?:receptors?|transporters?|channels?|[a-z]{3,}ases?|exchangers?|enzymes?|"
-                           r"binding proteins?)$", re.IGNORECASE)
-
-
 def _named_after_ligand(mention: Entity, inside: list[Entity]) -> bool:
     """"glucocorticoid receptor", "serotonin transporter", "nitric oxide synthase": a gene product named
     after its chemical ligand or substrate. Only a chemical inside, and a product word that heads the name."""
     if mention.type not in GENE_TYPES or any(c.type != "DRUG" for c in inside):
         return False
-    head = _PRODUCT_HEAD.search(mention.text)
+    head = entity_lexicon().product_head.search(mention.text)
     return head is not None and all(c.end <= mention.start + head.start() for c in inside)
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.entities.dictionary import Dictionary, Entry, load_dictionary
 from pipeline.entities.grounding import Context, candidates_for, ground
+from pipeline.entities.lexicon import entity_lexicon
 from pipeline.entities.mentions import combine
+from pipeline.entities.site_patterns import SitePatterns
 from pipeline.model import GENE_TYPES, Entity, Sentence
 
 _ELLIPSIS = re.compile(r"([A-Za-z][\w-]*)\s*(?:,\s*and|,\s*or|,|and|or)\s+$")
-from pipeline.entities.site_patterns import SitePatterns
+
 
 class EntityRecognizer:
     """Finds entities in a document's text, sentence by sentence."""
@@ -178,7 +179,7 @@ def link_abbreviations(
     long_forms: dict[str, Entity] = {}
     for short, long in abbreviations:
         long_text = text[long[0]:long[1]]
-        if _ORGANISM.search(long_text):
+        if entity_lexicon().organism.search(long_text):
             continue  # "hepatitis B virus (HBV)": an organism, not the disease its name begins with
         long_entity = source_for(long)
         short_entity = by_span.get(short)
@@ -217,14 +218,6 @@ def link_abbreviations(
 
 
 DEFINING_TYPES = ("DISEASE", "DRUG", "CELL_LINE")
-_ORGANISM = re.compile(r"\b(?:virus|viruses|bacterium|bacteria|phage|bacteriophage)$", re.IGNORECASE)
-# Words that make a long form name a gene product even when no dictionary knows it
-# ("hepatocyte nuclear factor-6", "tissue inhibitor of metalloproteinases", "B-cell lymphoma 2").
-_GENE_PRODUCT_WORD = re.compile(
-    r"(?:ase|ases|in|ins|protein|proteins|factor|factors|receptor|receptors|hormone|antigen|channel|transporter|"
-    r"ligand|subunit|peptide|globulin|kine|kines|gene|homolog|homologue|regulator|inhibitor|activator|"
-    r"exchanger|pump|carrier|binding|containing|associated|related|like|domain|family|member|isoform)$",
-    re.IGNORECASE)
 _NUMBERED = re.compile(r"(?:[a-z]{0,2}\d+[a-z]?|[IVX]+|alpha|beta|gamma|delta|kappa|[αβγδκ])$", re.IGNORECASE)
 
 
@@ -243,7 +236,7 @@ def _names_gene_product(long_text: str, inside: list[Entity]) -> bool:
     if any(e.type in GENE_TYPES for e in inside):
         return True
     words = re.findall(r"[\w']+", long_text)
-    return bool(words) and (any(_GENE_PRODUCT_WORD.search(w) for w in words) or bool(_NUMBERED.match(words[-1])))
+    return bool(words) and (any(entity_lexicon().gene_product_word.search(w) for w in words) or bool(_NUMBERED.match(words[-1])))
 
 
 def _follow_definitions(entities: list[Entity], retyped: dict[str, Entity | None]) -> list[Entity]:
