@@ -119,6 +119,8 @@ def test_bench_states_the_parsers_cost_against_both_baselines():
     import pipeline.benchmark as bench
 
     result = bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0, parser=40.0, parsed_share=0.5,
-                               recogniser_only=80.0)
+                               recogniser_only=80.0, parser_only=90.0)
     shown = result.format()
     assert "recogniser only:" in shown and "0.20 of rules only, 0.50 of the run without the parser" in shown
+    assert "parser only:" in shown and "0.45 of rules only; goal >= 0.5" in shown
+    assert "parser only:" not in bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0).format()
