@@ -287,13 +287,22 @@ def match_rule(pattern: DependencyPattern, parse: SentenceParse, coordinate: tup
     for tok in parse.trigger_candidates(pattern.trigger):
         if not pattern.trigger.matches(tok) or parse.inside_entity(tok):
             continue
-        reached = {role: path(tok) for role, path in pattern.paths.items()}
-        args = {role: parse.arguments(tokens, pattern.heads, widen=role in coordinate)
-                for role, tokens in reached.items()}
-        if any(not args.get(role) for role in pattern.required):
-            continue
-        if not args.get("object"):
-            continue
-        matches.append(SyntacticMatch(tok, args.get("subject", []), args["object"], args.get("site", []),
-                                      bool(reached.get("subject"))))
+        reached: dict[str, list[Token]] = {}
+        args: dict[str, list[Entity]] = {}
+        for role in _role_order(pattern):  # the roles a match needs first: stop at the first one missing
+            path = pattern.paths.get(role)
+            if path is not None:
+                reached[role] = path(tok)
+                args[role] = parse.arguments(reached[role], pattern.heads, widen=role in coordinate)
+            if not args.get(role) and (role == "object" or role in pattern.required):
+                break
+        else:
+            matches.append(SyntacticMatch(tok, args.get("subject", []), args["object"], args.get("site", []),
+                                          bool(reached.get("subject"))))
     return matches
+
+
+def _role_order(pattern: DependencyPattern) -> list[str]:
+    """The object, then the other required roles, then the optional ones."""
+    needed = ["object"] + [r for r in pattern.required if r != "object"]
+    return needed + [r for r in pattern.paths if r not in needed]
