@@ -86,3 +86,25 @@ def test_repeated_forms_are_decided_once_and_stay_consistent(pipelines) -> None:
     assert first == again
     has = [pos for text, pos, _l in first if text == "has"]
     assert has == ["AUX", "VERB"]
+
+
+def test_assembly_rebuilds_the_shipped_component(pipelines, tmp_path) -> None:
+    """``make model``'s assembly step (``assemble.add_rules``) on the shipped weights gives the
+    shipped component: the same tables, and after a save and reload the same annotations."""
+    import spacy
+
+    from pipeline.training.assemble import add_rules
+
+    nlp, _reference = pipelines
+    shipped = nlp.get_pipe("morphology")
+    rebuilt = spacy.load(MODEL, exclude=["morphology"])
+    add_rules(rebuilt, lemma_lookups=shipped.lookups)
+    assert rebuilt.pipe_names == nlp.pipe_names
+    tables = rebuilt.get_pipe("morphology").lookups
+    assert sorted(tables.tables) == sorted(shipped.lookups.tables)
+    assert all(dict(tables.get_table(t)) == dict(shipped.lookups.get_table(t)) for t in tables.tables)
+    rebuilt.to_disk(tmp_path / "model")
+    reloaded = spacy.load(tmp_path / "model")
+    for text in SENTENCES:
+        assert ([(t.pos_, str(t.morph), t.lemma_) for t in reloaded(text)]
+                == [(t.pos_, str(t.morph), t.lemma_) for t in nlp(text)])

@@ -42,17 +42,25 @@ structures (biomine, pipeline/training/converters/genia_treebank.py; see docs/de
 and a statistical tagger and parser were trained on them. It is distributed under CC BY 3.0
 with the attribution above. The lemmatizer tables come from spacy-lookups-data (MIT licence).
 """
-def add_rules(nlp) -> None:
+def add_rules(nlp, lemma_lookups=None) -> None:
     """biomine's morphology component after the parser (it reads DEP for AUX): the tag map of
-    ``tag_map`` and spaCy's English rule lemmatizer tables, in one cached lookup per token."""
-    from spacy.lookups import load_lookups
-
+    ``tag_map`` and spaCy's English rule lemmatizer tables (from spacy-lookups-data unless
+    ``lemma_lookups`` holds them), in one cached lookup per token."""
     import pipeline.nlp.components  # noqa: F401  (registers biomine_morphology_v1)
     from pipeline.training.tag_map import morphology_tables
 
     morphology = nlp.add_pipe("biomine_morphology_v1", name="morphology", after="parser")
     required, optional = morphology.get_lookups_config("rule")
-    lookups = load_lookups("en", [t for t in required + optional if t.startswith("lemma_")])
+    lemma_tables = [t for t in required + optional if t.startswith("lemma_")]
+    if lemma_lookups is None:
+        from spacy.lookups import load_lookups
+
+        lemma_lookups = load_lookups("en", lemma_tables)
+    from spacy.lookups import Lookups
+
+    lookups = Lookups()
+    for name in lemma_tables:
+        lookups.set_table(name, lemma_lookups.get_table(name))
     for name, table in morphology_tables().items():
         lookups.add_table(name, table)
     morphology.initialize(lookups=lookups)
