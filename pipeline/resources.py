@@ -77,6 +77,26 @@ def validate(model: type[M], data: Any, path: Path) -> M:
                            detail=detail + (f" (and {more} more problems)" if more else "")) from None
 
 
+def lowercase_words(value: list[str]) -> list[str]:
+    """A pydantic field check for word lists: non-empty, lower-case strings (compared to ``lower()``)."""
+    bad = [w for w in value if not isinstance(w, str) or not w.strip() or w != w.lower()]
+    if bad:
+        raise ValueError(f"words must be non-empty lowercase strings: {bad[:3]}")
+    return value
+
+
+def regular_expressions(value: list[str]) -> list[str]:
+    """A pydantic field check for lists of regular-expression alternatives: each must compile."""
+    import re
+
+    for item in value:
+        try:
+            re.compile(item)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {item!r} ({exc})") from None
+    return value
+
+
 def load_validated(model: type[M], path: Path) -> M:
     """Load and validate one YAML data file."""
     return validate(model, load_yaml(path), path)

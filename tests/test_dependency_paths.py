@@ -111,12 +111,14 @@ def test_derived_trigger_verbs_are_read_as_their_base(word, norm):
 def test_a_sentence_doc_is_one_sentence_with_its_words_and_norms():
     """The parser gets each candidate sentence as its own Doc: the same words and spaces, the
     tokenizer's NORMs, and preset boundaries (so it cannot split the sentence in two)."""
-    from pipeline.nlp.components import DocTokens
+    from spacy.attrs import NORM
+
+    from pipeline.nlp.components import sentence_doc
 
     doc = spacy.blank("en")("First one here. ASK1 binds TRAF2 . Then Akt acts.")
     doc[5].norm_ = "drug"  # a NORM set on the document survives
     sentence = doc[4:9]
-    sent_doc = DocTokens(doc).sentence_doc(sentence)
+    sent_doc = sentence_doc(sentence, doc.to_array([NORM]))
     assert [t.text for t in sent_doc] == [t.text for t in sentence]
     assert sent_doc.text == sentence.text + " "
     assert [t.is_sent_start for t in sent_doc] == [True] + [False] * 4

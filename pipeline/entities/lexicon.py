@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from pipeline.resources import lowercase_words, regular_expressions
+
 FILE_NAME = "entities/lexicon.yml"
 
 
@@ -29,24 +31,9 @@ class EntityLexiconFile(BaseModel):
     kinase_context_patterns: list[str]
     species_patterns: list[str]
 
-    @field_validator("generic_words", "generic_heads", "grounding_heads", "organism_words")
-    @classmethod
-    def _lowercase_words(cls, value: list[str]) -> list[str]:
-        bad = [w for w in value if not w.strip() or w != w.lower()]
-        if bad:
-            raise ValueError(f"words must be non-empty lowercase strings: {bad[:3]}")
-        return value
-
-    @field_validator("product_head_endings", "gene_product_word_endings", "kinase_context_patterns",
-                     "species_patterns")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for item in value:
-            try:
-                re.compile(item)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {item!r} ({exc})") from None
-        return value
+    _words = field_validator("generic_words", "generic_heads", "grounding_heads", "organism_words")(lowercase_words)
+    _regexes = field_validator("product_head_endings", "gene_product_word_endings", "kinase_context_patterns",
+                               "species_patterns")(regular_expressions)
 
 
 @dataclass(frozen=True)

@@ -177,29 +177,20 @@ def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> Non
                     break
 
 
-class DocTokens:
-    """Cuts a document's sentences out as Docs of their own, for the parser.
-
-    ``Span.as_doc`` re-reads every attribute of the whole document for each sentence; the
-    parser needs only the sentence's words, their NORMs (tokenizer exceptions set some) and
-    the fact that the sentence is one sentence (its first token starts it, no other does).
-    """
-
-    def __init__(self, doc: Doc) -> None:
-        self.vocab = doc.vocab
-        self.norms = doc.to_array([NORM])
-
-    def sentence_doc(self, span) -> Doc:
-        tokens = list(span)
-        sent_doc = Doc(self.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
-        values = numpy.empty((len(tokens), 2), dtype="uint64")
-        values[:, 0] = NOT_A_SENTENCE_START
-        values[0, 0] = 1
-        values[:, 1] = self.norms[span.start:span.end]
-        return sent_doc.from_array([SENT_START, NORM], values)
-
-
 NOT_A_SENTENCE_START = numpy.uint64(2**64 - 1)  # -1 as Doc arrays store it
+
+
+def sentence_doc(span, norms: numpy.ndarray) -> Doc:
+    """A sentence cut out as a Doc of its own, for the parser: its words and spaces, their NORMs
+    (``norms`` = the document's NORM column; tokenizer exceptions set some) and boundaries that
+    make it one sentence. ``Span.as_doc`` re-reads every attribute of the whole document each time."""
+    tokens = list(span)
+    sent_doc = Doc(span.doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+    values = numpy.empty((len(tokens), 2), dtype="uint64")
+    values[:, 0] = NOT_A_SENTENCE_START
+    values[0, 0] = 1
+    values[:, 1] = norms[span.start:span.end]
+    return sent_doc.from_array([SENT_START, NORM], values)
 
 
 class SyntaxComponent:
@@ -257,8 +248,8 @@ class SyntaxComponent:
         if not chosen:
             return []
         spans = [doc.char_span(s.start, s.end, alignment_mode="expand") for s in chosen]
-        tokens = DocTokens(doc)
-        pairs = [(s, tokens.sentence_doc(span)) for s, span in zip(chosen, spans) if span is not None and len(span)]
+        norms = doc.to_array([NORM])
+        pairs = [(s, sentence_doc(span, norms)) for s, span in zip(chosen, spans) if span is not None and len(span)]
         if BLIND_ENTITIES:
             entities = doc._.biomine_entities or []
             for sentence, sent_doc in pairs:

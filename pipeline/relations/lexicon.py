@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from pipeline.resources import lowercase_words
+
 FILE_NAME = "lexicon.yml"
 
 
@@ -30,14 +32,7 @@ class LexiconFile(BaseModel):
     coordinators: list[str]
     derived_verb_prefixes: list[str]
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _lowercase_words(cls, value):
-        if isinstance(value, list):
-            bad = [w for w in value if not isinstance(w, str) or not w.strip() or w != w.lower()]
-            if bad:
-                raise ValueError(f"words must be non-empty lowercase strings: {bad[:3]}")
-        return value
+    _words = field_validator("*")(lambda value: lowercase_words(value) if isinstance(value, list) else value)
 
 
 @dataclass(frozen=True)
