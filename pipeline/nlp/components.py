@@ -162,17 +162,18 @@ def normalise_derived_verbs(sent_doc: Doc, trigger_forms: frozenset[str]) -> Non
     The parser sees a word through its NORM (and its shape and affixes); a derived form it has
     hardly seen in 1,850 abstracts is read by its "-s" as a plural noun ("PP5 dephosphorylates
     ASK1" parsed as a noun phrase). Only the NORM changes, so the text, the tags the tagger gives
-    the base and the rules' trigger words stay as they are. The prefixes are in patterns/lexicon.yml.
+    the base and the rules' trigger words stay as they are. The prefixes, and the stems a base must
+    start with ("transforming" is no derived "forming"), are in patterns/lexicon.yml.
     """
     from pipeline.relations.lexicon import lexicon
 
-    prefixes = lexicon().derived_verb_prefixes
+    prefixes, stems = lexicon().derived_verb_prefixes, lexicon().derivable_stems
     for tok in sent_doc:
         low = tok.lower_
         for prefix in prefixes:
             if low.startswith(prefix):
                 base = low[len(prefix):].lstrip("-")
-                if base in trigger_forms:
+                if base in trigger_forms and base.startswith(stems):
                     tok.norm_ = base
                     break
 

@@ -31,6 +31,7 @@ class LexiconFile(BaseModel):
     pronouns: list[str]
     coordinators: list[str]
     derived_verb_prefixes: list[str]
+    derivable_stems: list[str]
 
     _words = field_validator("*")(lambda value: lowercase_words(value) if isinstance(value, list) else value)
 
@@ -47,6 +48,7 @@ class Lexicon:
     pronouns: frozenset[str]
     coordinators: frozenset[str]
     derived_verb_prefixes: tuple[str, ...]  # tried in this order
+    derivable_stems: tuple[str, ...]  # for str.startswith
 
 
 def read_lexicon(path: Path) -> Lexicon:
@@ -59,6 +61,7 @@ def read_lexicon(path: Path) -> Lexicon:
         relative_pronouns=frozenset(data.relative_pronouns), copulas=frozenset(data.copulas),
         object_control=frozenset(data.object_control), pronouns=frozenset(data.pronouns),
         coordinators=frozenset(data.coordinators), derived_verb_prefixes=tuple(data.derived_verb_prefixes),
+        derivable_stems=tuple(data.derivable_stems),
     )
 
 
