@@ -133,3 +133,27 @@ def test_a_surface_triple_never_reaches_into_a_relative_clause(processor, text, 
         pytest.skip("needs the shipped parser")
     pairs = _pairs(processor, text)
     assert absent not in pairs and present in pairs
+
+
+@pytest.mark.parametrize("text,relation,subject,expected", [
+    # the surface rules and the syntactic rules both reach the examples a class-named object lists
+    ("Cyclin D interacts with histone acetyltransferases such as PCAF or CBP.", "binding", "Cyclin D", {"PCAF", "CBP"}),
+    ("Akt phosphorylates several kinases, e.g., ASK1 and MKK4.", "phosphorylation", "Akt", {"ASK1", "MKK4"}),
+    ("TRAF2 binds many adaptors, including TRADD and RIP1, in cells.", "binding", "TRAF2", {"TRADD", "RIP1"}),
+])
+def test_objects_reach_the_examples_their_noun_lists(processor, text, relation, subject, expected):
+    objects = {o for rel, s, o in _pairs(processor, text) if rel == relation and s == subject}
+    assert expected <= objects
+
+
+def test_examples_widen_objects_not_subjects(processor):
+    """A subject's examples are not its stand-ins: in "Proinflammatory cytokines, such as TNF, activate
+    NF-kappaB by stimulating the IkappaB kinases" the cytokines stimulate IKK, not TNF as such."""
+    pairs = _pairs(processor, "Proinflammatory cytokines, such as tumor necrosis factor (TNF), activate NF-kappaB "
+                              "by stimulating the activity of the IkappaB kinases (IKKs).")
+    assert not [p for p in pairs if p[1] in ("tumor necrosis factor", "TNF") and p[2].startswith("IkappaB")]
+
+
+def test_examples_are_only_read_right_after_the_object(processor):
+    objects = {o for rel, s, o in _pairs(processor, "ASK1 activates JNK in cells such as HeLa.") if s == "ASK1"}
+    assert objects == {"JNK"}

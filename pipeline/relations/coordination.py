@@ -6,6 +6,8 @@ compounds ("MKK3/MKK6-p38 and MKK4/MKK7-JNK") are two pathways, not one list.
 """
 from __future__ import annotations
 
+import functools
+
 from pipeline.model import GENE_TYPES
 from pipeline.relations.elements import WORD_KIND, Element
 from pipeline.relations.lexicon import lexicon
@@ -36,6 +38,35 @@ def coordination(elements: list[Element], index: int) -> list[int]:
             else:
                 break
     return sorted(members)
+
+
+def exemplified(elements: list[Element], members: list[int]) -> list[int]:
+    """Entities listed as examples right after the last member ("histone acetylases such as P/CAF or
+    NcoA", "genes, including BCL2 and FLIP"), with their own coordination; markers in patterns/lexicon.yml."""
+    j = max(members) + 1
+    if j < len(elements) and elements[j].text == ",":
+        j += 1
+    for marker in _example_markers():
+        if [el.lower for el in elements[j:j + len(marker)]] == list(marker):
+            j += len(marker)
+            break
+    else:
+        return []
+    if j < len(elements) and elements[j].text in (",", ":"):
+        j += 1
+    kind_group = _kind_group(elements[max(members)].kind)
+    if j < len(elements) and elements[j].entity is not None and _kind_group(elements[j].kind) == kind_group:
+        return coordination(elements, j)
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def _example_markers() -> tuple[tuple[str, ...], ...]:
+    """The markers as element sequences ("e.g." is four elements), longest first."""
+    from pipeline.relations.elements import pieces
+
+    markers = {tuple(p.lower() for p in pieces(m)) for m in lexicon().example_markers}
+    return tuple(sorted(markers, key=len, reverse=True))
 
 
 def parallel_compounds(elements: list[Element], members: list[int]) -> list[int]:

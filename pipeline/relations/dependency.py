@@ -216,8 +216,9 @@ class SentenceParse:
                     return found
         return []
 
-    def arguments(self, tokens: list[Token], heads: frozenset[str], widen: bool) -> list[Entity]:
-        """Entities for the reached tokens and, when ``widen``, for the tokens coordinated with them.
+    def arguments(self, tokens: list[Token], heads: frozenset[str], widen: bool, examples: bool = False) -> list[Entity]:
+        """Entities for the reached tokens and, when ``widen``, for the tokens coordinated with them
+        and (``examples``, objects only, as the surface rules do) the examples a noun lists.
 
         A conjunct the parser hung on an inner word of a multi-word name counts as well:
         in "by extracellular signal-related kinases 1/2 and PDK1", "and PDK1" attaches to "1/2".
@@ -239,6 +240,8 @@ class SentenceParse:
                         out.append(ent)
                         if widen:
                             queue.extend(self.conjuncts_inside(ent))
+                if widen and examples:
+                    queue.extend(examples_of(member))
         return out
 
     def conjuncts_inside(self, ent: Entity) -> list[Token]:
@@ -250,6 +253,21 @@ class SentenceParse:
     def char_span(self, tok: Token) -> tuple[int, int]:
         start = self.offset + tok.idx
         return start, start + len(tok.text)
+
+
+def examples_of(tok: Token) -> list[Token]:
+    """The words a noun lists as its examples: "acetylases such as P/CAF" (prep "as" with "such"),
+    "genes, including BCL2" (prep "including"), for the markers of patterns/lexicon.yml whose last
+    word the parser makes the preposition; their conjuncts follow through the widening."""
+    markers = [m.split() for m in lexicon().example_markers]
+    found = []
+    for prep in tok.children:
+        if prep.dep_ != "prep":
+            continue
+        below = {c.lower_ for c in prep.children}
+        if any(words[-1] == prep.lower_ and set(words[:-1]) <= below for words in markers):
+            found.extend(c for c in prep.children if c.dep_ in ("pobj", "dobj"))
+    return found
 
 
 def scope_tokens(cue: Token) -> set[int]:
@@ -293,7 +311,8 @@ def match_rule(pattern: DependencyPattern, parse: SentenceParse, coordinate: tup
             path = pattern.paths.get(role)
             if path is not None:
                 reached[role] = path(tok)
-                args[role] = parse.arguments(reached[role], pattern.heads, widen=role in coordinate)
+                args[role] = parse.arguments(reached[role], pattern.heads, widen=role in coordinate,
+                                             examples=role == "object")
             if not args.get(role) and (role == "object" or role in pattern.required):
                 break
         else:

@@ -18,6 +18,11 @@ PRONOUN_KIND = "PRONOUN"
 _PIECE = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 
 
+def pieces(text: str) -> list[str]:
+    """The word and punctuation pieces a text becomes as elements ("e.g." is e . g .)."""
+    return _PIECE.findall(text)
+
+
 @dataclass(slots=True)
 class Element:
     kind: str  # entity type, WORD_KIND or PRONOUN_KIND

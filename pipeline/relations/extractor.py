@@ -13,7 +13,7 @@ from typing import Any
 from pathlib import Path
 
 from pipeline.model import Entity, Relation, Sentence
-from pipeline.relations.coordination import GENE_KINDS, coordination, parallel_compounds
+from pipeline.relations.coordination import GENE_KINDS, coordination, exemplified, parallel_compounds
 from pipeline.relations.coreference import next_topic, resolve_pronoun
 from pipeline.relations.dependency import PARSES_KEY, SentenceParse, match_rule
 from pipeline.relations.elements import PRONOUN_KIND, WORD_KIND, Element, build_elements, element_at, encode
@@ -300,6 +300,7 @@ class RelationExtractor:
         members = coordination(elements, index) if widen else [index]
         if parallel and widen:  # "activates MKK3/MKK6-p38 and MKK4/MKK7-JNK"; a subject MKK6 of "MKK6-p38" is no list head
             members += parallel_compounds(elements, members)
+            members += exemplified(elements, members)  # "binds kinases such as JNK and p38"
         return [elements[i].entity for i in members if elements[i].entity is not None]
 
 

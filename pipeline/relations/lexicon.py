@@ -30,6 +30,7 @@ class LexiconFile(BaseModel):
     object_control: list[str]
     pronouns: list[str]
     coordinators: list[str]
+    example_markers: list[str]
     derived_verb_prefixes: list[str]
     derivable_stems: list[str]
 
@@ -47,6 +48,7 @@ class Lexicon:
     object_control: frozenset[str]
     pronouns: frozenset[str]
     coordinators: frozenset[str]
+    example_markers: tuple[str, ...]
     derived_verb_prefixes: tuple[str, ...]  # tried in this order
     derivable_stems: tuple[str, ...]  # for str.startswith
 
@@ -60,7 +62,7 @@ def read_lexicon(path: Path) -> Lexicon:
         causal_suffixes=tuple(data.causal_suffixes), class_words=frozenset(data.class_words),
         relative_pronouns=frozenset(data.relative_pronouns), copulas=frozenset(data.copulas),
         object_control=frozenset(data.object_control), pronouns=frozenset(data.pronouns),
-        coordinators=frozenset(data.coordinators), derived_verb_prefixes=tuple(data.derived_verb_prefixes),
+        coordinators=frozenset(data.coordinators), example_markers=tuple(data.example_markers), derived_verb_prefixes=tuple(data.derived_verb_prefixes),
         derivable_stems=tuple(data.derivable_stems),
     )
 
