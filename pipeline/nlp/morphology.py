@@ -8,8 +8,8 @@ its tag and its dependency label), so this component decides each (form, tag, la
 caches the answer, and writes POS, MORPH and LEMMA for a whole sentence with one array call.
 
 The rules are data: tables in the component's lookups, filled at assembly time from
-``pipeline.training.tag_map`` (``morphology_tables``), serialised with the model (``lookups.bin``) next to spaCy's
-English lemmatizer tables. Results are those of the attribute_ruler + lemmatizer pair
+``pipeline.training.tag_map`` (``morphology_tables``) and serialised with the model
+(``lookups.bin``) next to spaCy's English lemmatizer tables. Results are those of the attribute_ruler + lemmatizer pair
 (``tests/test_morphology.py`` compares both on the same parses).
 """
 from __future__ import annotations
@@ -37,7 +37,6 @@ class CachedMorphology(EnglishLemmatizer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._decided: dict[tuple[int, int, int], tuple[int, int, int]] = {}
-        self._rules = None
 
     @classmethod
     def get_lookups_config(cls, mode: str) -> tuple[list[str], list[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from pipeline.model import GENE_TYPES
-from pipeline.relations.elements import WORD_KIND, Element
+from pipeline.relations.elements import WORD_KIND, Element, pieces
 from pipeline.relations.lexicon import lexicon
 
 GENE_KINDS = GENE_TYPES
@@ -63,8 +63,6 @@ def exemplified(elements: list[Element], members: list[int]) -> list[int]:
 @functools.lru_cache(maxsize=1)
 def _example_markers() -> tuple[tuple[str, ...], ...]:
     """The markers as element sequences ("e.g." is four elements), longest first."""
-    from pipeline.relations.elements import pieces
-
     markers = {tuple(p.lower() for p in pieces(m)) for m in lexicon().example_markers}
     return tuple(sorted(markers, key=len, reverse=True))
 
