@@ -76,7 +76,8 @@ def mention_entity(dictionary: Dictionary, text: str, start: int, end: int, labe
     if end - start < 2:
         return None
     surface = text[start:end]
-    if all(w in entity_lexicon().generic_words for w in re.split(r"[\s/]+", surface.lower()) if w) or surface.lower() in dictionary.stoplist:
+    generic = entity_lexicon().generic_words
+    if all(w in generic for w in re.split(r"[\s/]+", surface.lower()) if w) or surface.lower() in dictionary.stoplist:
         return None  # "protein kinase", "the ligand": a class word, not a name
     entity = Entity(text=surface, type=etype, start=start, end=end, rule=f"ner:{label.lower()}")
     # the recogniser has judged it a name: when the dictionaries' case rules (there to keep "CAN" and

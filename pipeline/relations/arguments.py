@@ -241,7 +241,7 @@ def conjuncts(tok: Token) -> list[Token]:
 
 def copula_subject(noun: Token) -> Token | None:
     """"MST1 is a kinase": the subject of the copula whose predicate ``noun`` is."""
-    if noun.dep_ == "attr" and noun.head.lemma_ in lexicon().copulas | {"be"} or (
+    if noun.dep_ == "attr" and noun.head.lemma_ in lexicon().copulas or (
             noun.dep_ == "attr" and noun.head.lower_ in lexicon().copulas):
         subj = _children(noun.head, "nsubj")
         return subj[0] if subj else None

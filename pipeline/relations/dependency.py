@@ -12,6 +12,7 @@ tokens coordinated with it.
 from __future__ import annotations
 
 import bisect
+import functools
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,7 +260,7 @@ def examples_of(tok: Token) -> list[Token]:
     """The words a noun lists as its examples: "acetylases such as P/CAF" (prep "as" with "such"),
     "genes, including BCL2" (prep "including"), for the markers of patterns/lexicon.yml whose last
     word the parser makes the preposition; their conjuncts follow through the widening."""
-    markers = [m.split() for m in lexicon().example_markers]
+    markers = _marker_words()
     found = []
     for prep in tok.children:
         if prep.dep_ != "prep":
@@ -268,6 +269,12 @@ def examples_of(tok: Token) -> list[Token]:
         if any(words[-1] == prep.lower_ and set(words[:-1]) <= below for words in markers):
             found.extend(c for c in prep.children if c.dep_ in ("pobj", "dobj"))
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _marker_words() -> tuple[tuple[str, ...], ...]:
+    """The example markers as words, split once (examples_of runs for every widened argument)."""
+    return tuple(tuple(m.split()) for m in lexicon().example_markers)
 
 
 def scope_tokens(cue: Token) -> set[int]:
