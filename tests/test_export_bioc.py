@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from bioc import biocjson, biocxml
+from hypothesis import given, settings, strategies as st
 
 from pipeline.writers.bioc import write_bioc
 from pipeline.writers.keys import triple_key
@@ -68,3 +69,67 @@ def test_entity_infons(paths):
     assert ask1.infons["xref:UP"] == "Q99683"
     site = next(a for a in anns if a.infons["type"] == "SITE")
     assert (site.infons["residue"], site.infons["position"]) == ("S", "83")
+
+
+# ---- the direct encoder writes what the bioc package would (pipeline/writers/bioc.py) ----
+
+def _package_bytes(docs, date: str) -> tuple[bytes, bytes]:
+    """collection.xml and .json as the bioc package's own writers produce them."""
+    import io
+    import json
+
+    from pipeline.writers.bioc import new_collection, to_bioc_document
+
+    xml = io.BytesIO()
+    writer = biocxml.BioCXMLDocumentWriter(xml)
+    writer.write_collection_info(new_collection(date))
+    parts = []
+    for pd in docs:
+        doc = to_bioc_document(pd)
+        writer.write_document(doc)
+        parts.append(json.dumps(biocjson.toJSON(doc), ensure_ascii=False))
+    writer.close()
+    head = biocjson.dumps(new_collection(date), indent=1, ensure_ascii=False)[: -len("[]\n}")]
+    body = ("[\n  " + ",\n  ".join(parts) + "\n ]\n}\n") if parts else "[]\n}\n"
+    return xml.getvalue(), (head + body).encode("utf-8")
+
+
+def _hostile(pd):
+    """The same document with markup, quotes and controls in its text and metadata (one for one,
+    so every offset still holds)."""
+    import dataclasses
+
+    swap = str.maketrans({"e": "&", "a": "<", "o": ">", "i": '"', "u": "\r", "n": "\t", "s": "\x01", "t": "é"})
+    document = dataclasses.replace(pd.document, text=pd.document.text.translate(swap),
+                                   metadata={'ke"y<&>\n\t\r': 'v"a<l>&\r\n', "list": ["a&b", 3], "flag": True})
+    return dataclasses.replace(pd, document=document)
+
+
+@pytest.mark.parametrize("hostile", [False, True], ids=["fixture", "markup-and-controls"])
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_direct_encoder_writes_the_packages_bytes(docs, tmp_path, hostile, count):
+    chosen = [(_hostile(pd) if hostile else pd) for pd in docs[:count]]
+    write_bioc(chosen, tmp_path, date="2026-01-02")
+    xml, json_bytes = _package_bytes(chosen, "2026-01-02")
+    assert (tmp_path / "bioc" / "collection.xml").read_bytes() == xml
+    assert (tmp_path / "bioc" / "collection.json").read_bytes() == json_bytes
+    if hostile and count:
+        assert b"&amp;" in xml and b"&#13;" in xml and b"&#10;" in xml and b"\x01" not in xml
+
+
+
+_XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
+    chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF]]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_XML_TEXT)
+def test_escapes_are_libxml2s(value):
+    """Any text XML allows is escaped as lxml escapes it, in element text and in attribute values."""
+    from lxml import etree
+
+    from pipeline.writers.bioc import _attr, _text
+
+    elem = etree.Element("infon", {"key": value})
+    elem.text = value
+    assert etree.tostring(elem, encoding="unicode") == f'<infon key="{_attr(value)}">{_text(value)}</infon>'
