@@ -81,7 +81,6 @@ def load_recogniser(model: str | None, trained):
 def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relations: bool = True):
     """The full biomine pipeline as a spaCy Language object."""
     import spacy
-    import scispacy.abbreviation  # noqa: F401  (registers abbreviation_detector)
 
     import pipeline.nlp.components  # noqa: F401  (registers the biomine factories)
 
@@ -89,8 +88,7 @@ def build_nlp(patterns_dir: Path = PATTERNS_DIR, model: str | None = None, relat
     nlp = spacy.blank("en", vocab=trained.vocab) if trained is not None else spacy.blank("en")
     nlp.tokenizer = biomine_tokenizer(nlp)
     nlp.add_pipe("biomine_sentences_v1")
-    nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
-    quiet_known_warnings()
+    nlp.add_pipe("biomine_abbreviations_v1")  # scispaCy's detector, linear (pipeline/nlp/abbreviation_detector.py)
     recogniser = load_recogniser(model, trained)
     if recogniser is not None:
         nlp.add_pipe("biomine_mentions_v1").use(recogniser)
@@ -111,15 +109,3 @@ def build_tokenizer_only():
     nlp = spacy.blank("en")
     nlp.tokenizer = biomine_tokenizer(nlp)
     return nlp
-
-
-def quiet_known_warnings() -> None:
-    """Silence the one warning we know and accept, at its source, so that new ones stay visible.
-
-    scispaCy's abbreviation detector keeps a global Matcher that has no patterns
-    unless a user adds some; spaCy then warns W036 on every document.
-    """
-    import warnings
-
-    warnings.filterwarnings("ignore", message=r"\[W036\] The component 'matcher' does not have any patterns",
-                            category=UserWarning)

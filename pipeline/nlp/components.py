@@ -308,6 +308,13 @@ def make_relations(nlp: Language, name: str, patterns_dir: str) -> RelationsComp
     return RelationsComponent(patterns_dir)
 
 
+@Language.factory("biomine_abbreviations_v1", default_config={"make_serializable": True})
+def make_abbreviations(nlp: Language, name: str, make_serializable: bool):
+    from pipeline.nlp.abbreviation_detector import LinearAbbreviationDetector
+
+    return LinearAbbreviationDetector(nlp, name=name, make_serializable=make_serializable)
+
+
 @Language.factory("biomine_morphology_v1", default_config={"model": None, "mode": "rule", "overwrite": True})
 def make_morphology(nlp: Language, name: str, model, mode: str, overwrite: bool):
     """The trained pipeline's POS, morphology and lemmas from its tags (``pipeline.nlp.morphology``)."""
