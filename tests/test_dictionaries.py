@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.build import dictionaries as bd
 from pipeline.build.dictionaries.builder import build
@@ -349,3 +350,26 @@ def test_runtime_does_not_import_the_builder():
             continue
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\bpipeline\.build\b|from pipeline import build\b", text), path
+
+
+def _normalised_by_hand(text: str) -> tuple[str, list[int]]:
+    """The definition: lower-case, every run of white space one space at the run's first offset."""
+    chars, index = [], []
+    for i, ch in enumerate(text):
+        if ch.isspace() and i > 0 and text[i - 1].isspace():
+            continue
+        low = ch.lower()
+        chars.append(" " if ch.isspace() else low if len(low) == 1 else ch)  # "İ" lower-cases to two characters
+        index.append(i)
+    return "".join(chars), index + [len(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "1", "-", " ", "  ", "\n", " \n", "\t", "\u00a0", "\u2009", "\r\n", "\u0130"]),
+                max_size=30))
+def test_normalise_text_collapses_white_space_and_maps_offsets_back(pieces):
+    from pipeline.entities.dictionary import normalise_text
+
+    text = "".join(pieces)
+    norm, index = normalise_text(text)
+    assert (norm, list(index)) == _normalised_by_hand(text)

@@ -13,7 +13,7 @@ import functools
 import gzip
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,8 @@ FLAG_RANK = {"curated": 0, "symbol": 1, "synonym": 2, "alias": 3, "fullname": 3,
 TYPE_RANK = {"STRESS": 0, "DRUG": 1, "FAMILY": 2, "PROTEIN": 3, "CELL_LINE": 4, "DISEASE": 5}
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "ζ": "zeta"}
 _WS = re.compile(r"\s+")
+_WS_ONE = re.compile(r"\s")
+_SPACE_RUN = re.compile(r"  +")
 
 
 @dataclass(frozen=True)
@@ -85,22 +87,23 @@ def term_variants(term: str) -> set[str]:
     return {v for v in variants if v}
 
 
-def normalise_text(text: str) -> tuple[str, list[int]]:
+def normalise_text(text: str) -> tuple[str, Sequence[int]]:
     """Lower-case and collapse whitespace; return the copy and a map back to original offsets."""
     lowered = text.lower()
     if len(lowered) == len(text):  # the common case: whitespace runs are the only length change
+        spaced = _WS_ONE.sub(" ", lowered)  # every white-space character a space: offsets unchanged
+        runs = [m.span() for m in _SPACE_RUN.finditer(spaced)]
+        if not runs:
+            return spaced, range(len(text) + 1)
         parts: list[str] = []
         index: list[int] = []
         pos = 0
-        for match in _WS.finditer(lowered):
-            parts.append(lowered[pos:match.start()])
-            index.extend(range(pos, match.start()))
-            parts.append(" ")
-            index.append(match.start())
-            pos = match.end()
-        parts.append(lowered[pos:])
-        index.extend(range(pos, len(text)))
-        index.append(len(text))
+        for start, end in runs:  # each run keeps its first space
+            parts.append(spaced[pos:start + 1])
+            index.extend(range(pos, start + 1))
+            pos = end
+        parts.append(spaced[pos:])
+        index.extend(range(pos, len(text) + 1))
         return "".join(parts), index
     chars: list[str] = []
     index: list[int] = []
@@ -197,11 +200,10 @@ class Dictionary:
             return []
         norm, index = normalise_text(text)
         hits = []
+        padded = f" {norm} "  # a word character on either side of a hit means it is inside a word
         for end_pos, (length, group) in self.automaton.iter(norm):
             start_pos = end_pos - length + 1
-            if start_pos > 0 and _is_word_char(norm[start_pos - 1]):
-                continue
-            if end_pos + 1 < len(norm) and _is_word_char(norm[end_pos + 1]):
+            if padded[start_pos].isalnum() or padded[end_pos + 2].isalnum():
                 continue
             start, end = index[start_pos], index[end_pos] + 1
             if text[end:end + 1] == "+":
@@ -310,10 +312,6 @@ def cached_dictionary(directory: Path, files: list[Path], build) -> "Dictionary"
 def load_dictionary(directory: Path) -> Dictionary:
     """The folder's Dictionary, loaded once per process (building it takes seconds)."""
     return Dictionary.from_directory(directory)
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
 
 
 def case_matches(surface: str, term: str) -> bool:
