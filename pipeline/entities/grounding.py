@@ -20,6 +20,7 @@ candidates, they are not probabilities.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ _WS = re.compile(r"[\s\u00a0]+")
 FLAG_SCORE = {"curated": 1.0, "symbol": 1.0, "synonym": 0.85, "fullname": 0.85, "previous": 0.75, "alias": 0.7}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     id: str
     name: str | None
@@ -134,7 +135,18 @@ def candidates_for(dictionary: Dictionary, text: str, types: tuple[str, ...] | N
 
     ``strict_case`` applies the dictionary's case rules ("CAN" only in capitals); a mention the
     recogniser already judged to be a name ("apoE", "Nanog") is looked up without them.
+    Names recur across documents, so answers are kept (per process, bounded); candidates are frozen.
     """
+    return list(_cached_candidates(dictionary, text, tuple(types) if types else None, strict_case))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cached_candidates(dictionary: Dictionary, text: str, types: tuple[str, ...] | None,
+                       strict_case: bool) -> tuple[Candidate, ...]:
+    return tuple(_candidates(dictionary, text, types, strict_case))
+
+
+def _candidates(dictionary: Dictionary, text: str, types: tuple[str, ...] | None, strict_case: bool) -> list[Candidate]:
     seen: dict[str, Candidate] = {}
     for depth, key in enumerate(lookup_keys(text)):
         found = dictionary.automaton.get(key, None) if len(dictionary.automaton) else None
