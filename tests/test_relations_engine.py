@@ -45,11 +45,18 @@ def test_pattern_language_anchors_and_lookahead():
     ctx = Context("test.yml", "test", grammar, grammar.scope(PATTERNS_DIR / "test.yml"))
     regex, roles, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", ctx)
     assert roles == {"object", "trigger"}
-    assert regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
-    assert not regex.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|of 3|PROTEIN|protein ")
+    # an encoded sentence starts with a space and every element's code ends with one (elements.encode)
+    assert regex.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+    assert not regex.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|of 3|PROTEIN|protein ")
     end, _, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} $", ctx)
-    assert end.search("0|PROTEIN|protein 1|w|phosphorylation ")
-    assert not end.search("0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+    assert end.search(" 0|PROTEIN|protein 1|w|phosphorylation ")
+    assert not end.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+    start, _, _ = compile_pattern("^ {object:GENE} {trigger:phosphorylation}", ctx)
+    assert start.search(" 0|PROTEIN|protein 1|w|phosphorylation ")
+    assert not start.search(" 0|w|the 1|PROTEIN|protein 2|w|phosphorylation ")
+    inner, _, _ = compile_pattern("{object:GENE} {trigger:phosphorylation}", ctx)
+    assert inner.search(" 0|w|the 1|PROTEIN|protein 2|w|phosphorylation ").start() == 8  # the space before "1|"
+    assert not inner.search(" 0|w|x11|PROTEIN|protein 2|w|phosphorylation ")  # never from inside a code
 
 
 def test_rules_can_switch_off_coordination(tmp_path):
@@ -116,7 +123,7 @@ def test_rule_regexes_are_checked_once_per_source_and_compiled_on_first_use(tmp_
     again = rules(r"(?P<object>\d+\|PROTEIN\|\S+ )")
     check_compiles(again, grammar)
     assert "regex" not in again[0].__dict__  # known sources: left for first use
-    assert again[0].regex.search("0|PROTEIN|ASK1 ")
+    assert again[0].regex.search(" 0|PROTEIN|ASK1 ")
 
     with pytest.raises(PatternError) as err:
         check_compiles(rules(r"(?P<object>a)(?P<object>b)"), grammar)

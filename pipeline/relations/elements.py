@@ -2,13 +2,14 @@
 
 Relation rules match over this sequence rather than over spaCy tokens, because
 an entity may be part of a token (``ASK1-mediated``) or span several tokens.
-Each element is encoded as ``<index>|<kind>|<text> `` so a compiled rule is one
-regular expression over the encoded sentence (C-speed matching, no parser).
+Each element is encoded as ``<index>|<kind>|<text> `` after a leading space, so a compiled
+rule is one regular expression over the encoded sentence (C-speed matching, no parser).
 """
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.model import Entity, Sentence
 from pipeline.relations.lexicon import lexicon
@@ -30,10 +31,10 @@ class Element:
     start: int
     end: int
     entity: Entity | None = None
+    lower: str = field(init=False)  # read several times per element by the rules: lower-cased once
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
 
 
 def build_elements(text: str, sentence: Sentence, entities: list[Entity]) -> list[Element]:
@@ -89,12 +90,13 @@ def _drop_asides(elements: list[Element]) -> list[Element]:
 
 def _mark_pronouns(elements: list[Element]) -> list[Element]:
     pronouns = lexicon().pronouns
+    firsts = _pair_firsts(pronouns)
     out: list[Element] = []
     i = 0
     while i < len(elements):
         el = elements[i]
         if el.kind == WORD_KIND:
-            pair = f"{el.lower} {elements[i + 1].lower}" if i + 1 < len(elements) else ""
+            pair = f"{el.lower} {elements[i + 1].lower}" if el.lower in firsts and i + 1 < len(elements) else ""
             named_next = i + 2 < len(elements) and elements[i + 2].entity is not None
             if pair in pronouns and not named_next:  # "the kinase GLK" names its gene
                 nxt = elements[i + 1]
@@ -110,11 +112,21 @@ def _mark_pronouns(elements: list[Element]) -> list[Element]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _pair_firsts(pronouns: frozenset[str]) -> frozenset[str]:
+    """The first words of the two-word pronouns ("this protein"): only these start a pair."""
+    return frozenset(p.split(" ", 1)[0] for p in pronouns if " " in p)
+
+
 def encode(elements: list[Element]) -> tuple[str, list[int]]:
-    """The encoded sentence and the character offset where each element's code starts."""
-    parts: list[str] = []
+    """The encoded sentence and the character offset where each element's code starts.
+
+    The encoding starts with a space, so every code follows one: compiled rules begin with that
+    space (``language.ELEMENT_START``) and are searched from element to element.
+    """
+    parts: list[str] = [" "]
     offsets: list[int] = []
-    pos = 0
+    pos = 1
     for i, el in enumerate(elements):
         text = el.lower.replace("|", "¦").replace(" ", "_") if el.kind == WORD_KIND else el.kind.lower()
         code = f"{i}|{el.kind}|{text} "
@@ -125,6 +137,6 @@ def encode(elements: list[Element]) -> tuple[str, list[int]]:
 
 
 def element_at(encoded: str, char_pos: int) -> int:
-    """Index of the element whose code starts at or before ``char_pos``."""
-    start = encoded.rfind(" ", 0, char_pos) + 1 if char_pos > 0 else 0
+    """Index of the element whose code starts at or before ``char_pos`` (a position inside a code)."""
+    start = encoded.rfind(" ", 0, char_pos) + 1
     return int(encoded[start:encoded.index("|", start)])

@@ -209,13 +209,13 @@ class RelationExtractor:
                 if cues is None:
                     cues = self.modality.find_cues(elements)
                 found.extend(self._triples(doc_id, sentence, elements, encoded, match, rule, topic, cues))
-                pos = encoded.index(" ", match.start()) + 1
+                pos = encoded.index(" ", match.start() + 1)  # the space before the next element
         found.sort(key=lambda r: (r.object.start, r.subject.start if r.subject else -1))
         return found
 
     def _triples(self, doc_id, sentence, elements, encoded, match, rule, topic, cues=None) -> list[Relation]:
         idx = {role: element_at(encoded, match.start(role)) for role in rule.roles if match.group(role)}
-        first = element_at(encoded, match.start())
+        first = element_at(encoded, match.start() + 1)  # a match starts at the space before its first element
         last = element_at(encoded, match.end() - 1)
         subjects = self._arguments(elements, idx.get("subject"), sentence, topic,
                                    widen="subject" in rule.coordinate)

@@ -18,7 +18,11 @@ ROLES = ("subject", "object", "site", "trigger")
 _TOKEN = re.compile(r'"[^"]*"|\{\d*,\d*\}|\{[^}]*\}|[()]|[?+^]|[^\s(){}?+^]+')
 _QUANT = re.compile(r"^\{\d*,\d*\}$")
 _LEMMA = re.compile(r"(?<![\w*])@([a-z][a-z-]*)")
-ELEMENT_START = r"(?<![^ ])(?=\d)"
+# Every element's code is preceded by a space (the encoded sentence starts with one), so a pattern
+# that starts with that space lets the engine jump from element to element on its literal prefix,
+# instead of trying a look-behind at every character (pipeline/relations/elements.py).
+ELEMENT_START = " "
+SENTENCE_START = "(?<=^ )"  # the pattern language's ^: at the first element
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,9 @@ def pattern_source(pattern: str, ctx: Context) -> tuple[str, set[str], str]:
             if not out or out[-1] == "(?:":
                 raise ctx.error(f"quantifier {tok!r} has nothing to repeat")
             out.append(tok if tok == "?" else tok + "?")
-        elif tok in ("^", "$", "|"):
+        elif tok == "^":
+            out.append(SENTENCE_START)
+        elif tok in ("$", "|"):
             out.append(tok)
         elif tok.startswith(">!") and len(tok) > 2:
             out.append(rf"(?!\d+\|w\|{_word_regex(tok[2:])} )")
@@ -219,8 +225,8 @@ def pattern_source(pattern: str, ctx: Context) -> tuple[str, set[str], str]:
             out.append(regex)
     if depth != 0:
         raise ctx.error("unbalanced '(' in pattern")
-    # A match can only start where an element's code starts (after a space or at the start): the
-    # engine then skips the other positions quickly instead of trying the whole pattern at each.
+    # A match starts at the space before an element's code: the engine's literal-prefix search then
+    # visits element starts only.
     return ELEMENT_START + "".join(out), roles, expanded
 
 
