@@ -83,6 +83,25 @@ def test_an_abbreviation_defined_in_the_text_types_its_short_form(long_text, sho
     assert shorts == [expected, expected]
 
 
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0), (2, 0, 1)])
+def test_abbreviation_links_do_not_depend_on_the_order_of_the_pairs(order):
+    """An ungrounded long form takes the id of its grounded short form before any copy is made, so
+    the unrecognised occurrence "btk" is grounded whichever pair comes first."""
+    from pipeline.entities.recognizer import link_abbreviations
+    from pipeline.model import Entity
+
+    text = "Bruton's tyrosine kinase (Btk) is needed; btk and Btk mutants fail."
+    long_e = Entity(text="Bruton's tyrosine kinase", type="PROTEIN", start=0, end=24, rule="ner")
+    s1, s2, s3 = text.index("Btk"), text.index("btk"), text.rindex("Btk")
+    shorts = [Entity(text="Btk", type="PROTEIN", start=s, end=s + 3, id="HGNC:1133", name="BTK",
+                     rule="dictionary:genes") for s in (s1, s3)]
+    pairs = [((s, s + 3), (0, 24)) for s in (s1, s2, s3)]
+    out = link_abbreviations(text, [long_e, *shorts], [pairs[i] for i in order])
+    assert [(e.start, e.id, e.rule) for e in out] == [
+        (0, "HGNC:1133", "ner"), (s1, "HGNC:1133", "dictionary:genes"), (s2, "HGNC:1133", "abbreviation:short"),
+        (s3, "HGNC:1133", "dictionary:genes")]
+
+
 @pytest.mark.parametrize("text,site,residue,position", [
     ("Akt phosphorylated ASK1 at Ser83.", "Ser83", "S", 83),
     ("phosphorylation at S83 of ASK1", "S83", "S", 83),

@@ -177,6 +177,7 @@ def link_abbreviations(
 
     retyped: dict[str, Entity | None] = {}  # short text -> the long form's entity, or None: not a gene
     long_forms: dict[str, Entity] = {}
+    linked: list[tuple[tuple[int, int], tuple[int, int], str, Entity | None, Entity | None]] = []
     for short, long in abbreviations:
         long_text = text[long[0]:long[1]]
         if entity_lexicon().organism.search(long_text):
@@ -201,6 +202,9 @@ def link_abbreviations(
                 if empty.id is None and full.id is not None:
                     empty.id, empty.name, empty.xrefs = full.id, full.name, dict(full.xrefs)
                     empty.kinase = empty.kinase or full.kinase
+        linked.append((short, long, long_text, long_entity, short_entity))
+    # Copies are made once every pair has lent its identity, so no copy depends on the order of the pairs.
+    for short, long, long_text, long_entity, short_entity in linked:
         if long_entity and not short_entity and not covered(*short):
             added.append(_copy_as(long_entity, text, short, "abbreviation:short"))
         elif short_entity and not long_entity and not covered(*long):

@@ -35,7 +35,8 @@ class LinearAbbreviationDetector(AbbreviationDetector):
         orths = doc.to_array(ORTH)
         filtered = filter_matches(self.bracket_pairs(orths), doc)
         for long_form, short_forms in self.occurrences(filtered, doc, orths):
-            for short in short_forms:
+            for short in sorted(short_forms, key=lambda span: (span.start, span.end)):  # a set of Spans hashed
+                # by object identity: in text order, so every run lists them alike
                 short._.long_form = long_form
                 doc._.abbreviations.append(short)
         if self.make_serializable:

@@ -64,7 +64,7 @@ def doc_abbreviations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]
     text = doc_text(doc)
     if "(" in text:
         pairs.extend(glued_definitions(text, {item["short_text"] for item in doc._.abbreviations or []}))
-    return pairs
+    return sorted(pairs)  # in text order: what uses them must not depend on how they were found
 
 
 @Language.component("biomine_sentences_v1")
