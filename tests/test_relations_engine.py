@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.model import Document
 
@@ -36,27 +37,39 @@ def test_argument_types_refine_the_relation(processor):
     assert ("drug_inhibits_target", "Selonsertib", "ASK1") in pairs
 
 
+def _encoded(*items: str) -> str:
+    """A sentence as the extractor encodes it: capitalised items are entities of that kind, others words."""
+    from pipeline.relations.elements import WORD_KIND, Element, encode
+
+    elements = [Element(item if item.isupper() else WORD_KIND, item.lower() if item.isupper() else item, i, i + 1)
+                for i, item in enumerate(items)]
+    return encode(elements)[0]
+
+
 def test_pattern_language_anchors_and_lookahead():
     from pipeline.resources import patterns_dir; PATTERNS_DIR = patterns_dir()
     from pipeline.relations.grammar import Grammar
+    from pipeline.relations.elements import element_at
     from pipeline.relations.language import Context, compile_pattern
 
     grammar = Grammar.load(PATTERNS_DIR / "grammar.yml")
     ctx = Context("test.yml", "test", grammar, grammar.scope(PATTERNS_DIR / "test.yml"))
     regex, roles, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} >!of|by", ctx)
     assert roles == {"object", "trigger"}
-    # an encoded sentence starts with a space and every element's code ends with one (elements.encode)
-    assert regex.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
-    assert not regex.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|of 3|PROTEIN|protein ")
+    assert regex.search(_encoded("PROTEIN", "phosphorylation", "."))
+    assert not regex.search(_encoded("PROTEIN", "phosphorylation", "of", "PROTEIN"))
     end, _, _ = compile_pattern("{object:GENE} {trigger:phosphorylation} $", ctx)
-    assert end.search(" 0|PROTEIN|protein 1|w|phosphorylation ")
-    assert not end.search(" 0|PROTEIN|protein 1|w|phosphorylation 2|w|. ")
+    assert end.search(_encoded("PROTEIN", "phosphorylation"))
+    assert not end.search(_encoded("PROTEIN", "phosphorylation", "."))
     start, _, _ = compile_pattern("^ {object:GENE} {trigger:phosphorylation}", ctx)
-    assert start.search(" 0|PROTEIN|protein 1|w|phosphorylation ")
-    assert not start.search(" 0|w|the 1|PROTEIN|protein 2|w|phosphorylation ")
+    assert start.search(_encoded("PROTEIN", "phosphorylation"))
+    assert not start.search(_encoded("the", "PROTEIN", "phosphorylation"))
     inner, _, _ = compile_pattern("{object:GENE} {trigger:phosphorylation}", ctx)
-    assert inner.search(" 0|w|the 1|PROTEIN|protein 2|w|phosphorylation ").start() == 8  # the space before "1|"
-    assert not inner.search(" 0|w|x11|PROTEIN|protein 2|w|phosphorylation ")  # never from inside a code
+    encoded = _encoded("the", "PROTEIN", "phosphorylation")
+    match = inner.search(encoded)
+    assert element_at(encoded, match.start("object")) == 1 and element_at(encoded, match.start("trigger")) == 2
+    assert element_at(encoded, match.end() - 1) == 2  # the closing space belongs to the last element
+    assert not inner.search(encoded.replace(" PROTEIN|", "xPROTEIN|"))  # a match never starts inside a code
 
 
 def test_rules_can_switch_off_coordination(tmp_path):
@@ -116,14 +129,14 @@ def test_rule_regexes_are_checked_once_per_source_and_compiled_on_first_use(tmp_
     def rules(source: str) -> list[Rule]:
         return [Rule("demo.one", "binding", "", "", source, {"object"}, source="demo.yml")]
 
-    first = rules(r"(?P<object>\d+\|PROTEIN\|\S+ )")
+    first = rules(r" (?P<object>PROTEIN\|\S+ )")
     check_compiles(first, grammar)
     assert "regex" in first[0].__dict__  # new sources: compiled (and checked) at load
     assert len(list((tmp_path / "cache" / "rules").glob("*.ok"))) == 1
-    again = rules(r"(?P<object>\d+\|PROTEIN\|\S+ )")
+    again = rules(r" (?P<object>PROTEIN\|\S+ )")
     check_compiles(again, grammar)
     assert "regex" not in again[0].__dict__  # known sources: left for first use
-    assert again[0].regex.search(" 0|PROTEIN|ASK1 ")
+    assert again[0].regex.search(_encoded("PROTEIN"))
 
     with pytest.raises(PatternError) as err:
         check_compiles(rules(r"(?P<object>a)(?P<object>b)"), grammar)
@@ -164,3 +177,21 @@ def test_examples_widen_objects_not_subjects(processor):
 def test_examples_are_only_read_right_after_the_object(processor):
     objects = {o for rel, s, o in _pairs(processor, "ASK1 activates JNK in cells such as HeLa.") if s == "ASK1"}
     assert objects == {"JNK"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.text(st.sampled_from("ab.-|*"), max_size=4), min_size=1, max_size=8, unique=True),
+       probe=st.text(st.sampled_from("ab.-|*"), max_size=5))
+def test_a_word_list_becomes_a_trie_that_matches_exactly_its_words(words, probe):
+    """The trie accepts a word if and only if the plain alternation would (pipeline/relations/language.py)."""
+    import re
+
+    from pipeline.relations.language import _trie_regex
+
+    literal = [w for w in words if "*" not in w]
+    if not literal:
+        return
+    trie = re.compile(f"(?:{_trie_regex(sorted(set(literal)))})$")
+    plain = re.compile("(?:" + "|".join(map(re.escape, literal)) + ")$")
+    assert bool(trie.match(probe)) == bool(plain.match(probe))
+    assert all(trie.match(w) for w in literal)

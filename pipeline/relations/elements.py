@@ -2,7 +2,7 @@
 
 Relation rules match over this sequence rather than over spaCy tokens, because
 an entity may be part of a token (``ASK1-mediated``) or span several tokens.
-Each element is encoded as ``<index>|<kind>|<text> `` after a leading space, so a compiled
+Each element is encoded as ``<kind>|<text>|<index> `` after a leading space, so a compiled
 rule is one regular expression over the encoded sentence (C-speed matching, no parser).
 """
 from __future__ import annotations
@@ -129,7 +129,7 @@ def encode(elements: list[Element]) -> tuple[str, list[int]]:
     pos = 1
     for i, el in enumerate(elements):
         text = el.lower.replace("|", "¦").replace(" ", "_") if el.kind == WORD_KIND else el.kind.lower()
-        code = f"{i}|{el.kind}|{text} "
+        code = f"{el.kind}|{text}|{i} "
         offsets.append(pos)
         parts.append(code)
         pos += len(code)
@@ -137,6 +137,6 @@ def encode(elements: list[Element]) -> tuple[str, list[int]]:
 
 
 def element_at(encoded: str, char_pos: int) -> int:
-    """Index of the element whose code starts at or before ``char_pos`` (a position inside a code)."""
-    start = encoded.rfind(" ", 0, char_pos) + 1
-    return int(encoded[start:encoded.index("|", start)])
+    """Index of the element whose code holds ``char_pos`` (its closing space included)."""
+    end = encoded.index(" ", char_pos)
+    return int(encoded[encoded.rindex("|", 0, end) + 1:end])

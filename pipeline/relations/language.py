@@ -23,6 +23,9 @@ _LEMMA = re.compile(r"(?<![\w*])@([a-z][a-z-]*)")
 # instead of trying a look-behind at every character (pipeline/relations/elements.py).
 ELEMENT_START = " "
 SENTENCE_START = "(?<=^ )"  # the pattern language's ^: at the first element
+# A code is "<kind>|<text>|<index> ": kind first, so alternatives of elements differ at their first
+# character and the engine rejects most of them there; the index is only read back (elements.element_at).
+CODE_END = r"\|\d+ "
 
 
 @dataclass(frozen=True)
@@ -114,15 +117,40 @@ def expand_macros(pattern: str, ctx: Context, depth: int = 0) -> str:
 
 
 def _word_regex(spec: str) -> str:
-    alts = []
+    """One word of a list ("a|b*|*c"), always followed by the element's closing space.
+
+    The literal words become one trie ("(?:a(?:ctivates?|nd)|by)") rather than an alternation the
+    engine tries word by word: which of them matched never matters, because the closing space
+    makes the atom consume the whole word whichever alternative accepts it.
+    """
+    words, wild = [], []
     for alt in spec.split("|"):
         if alt.startswith("*") and len(alt) > 1:
-            alts.append(r"[^ ]*" + re.escape(alt[1:].lower()))
+            wild.append(r"[^ ]*" + re.escape(alt[1:].lower()))
         elif alt.endswith("*") and len(alt) > 1:
-            alts.append(re.escape(alt[:-1].lower()) + r"[^ ]*")
+            wild.append(re.escape(alt[:-1].lower()) + r"[^ ]*")
         else:
-            alts.append(re.escape(alt.lower()))
+            words.append(alt.lower())
+    alts = ([_trie_regex(sorted(set(words)))] if words else []) + wild
     return r"(?:" + "|".join(alts) + r")"
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regular expression matching exactly ``words`` (sorted, distinct), sharing their prefixes."""
+    if words == [""]:
+        return ""
+    groups: dict[str, list[str]] = {}
+    ends = False
+    for word in words:
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    branches = [re.escape(first) + _trie_regex(rests) for first, rests in groups.items()]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return body + "?" if len(branches) == 1 and len(body) == len(re.escape(next(iter(groups)))) else f"(?:{body})?"
+    return body
 
 
 def _atom(token: str, ctx: Context) -> tuple[str, str | None]:
@@ -138,22 +166,22 @@ def _atom(token: str, ctx: Context) -> tuple[str, str | None]:
             raise ctx.error(f"role {role!r} must capture a single element, not {spec!r}")
         token = spec
     if token.startswith('"') and token.endswith('"') and len(token) >= 2:
-        body = rf"\d+\|w\|{_word_regex(token[1:-1])} "
+        body = rf"w\|{_word_regex(token[1:-1])}{CODE_END}"
     elif token == "_":
-        body = r"\d+\|w\|[^ ]* "
+        body = r"w\|[^ ]* "
     elif token == "~":
-        body = r"\d+\|[^|]+\|[^ ]* "
+        body = r"[^|]+\|[^ ]* "
     elif token.startswith("!") and len(token) > 1:
-        body = rf"\d+\|w\|(?!{_word_regex(token[1:])} )[^ ]* "
+        body = rf"w\|(?!{_word_regex(token[1:])}\|)[^ ]* "
     else:
         try:
             kinds = ctx.grammar.kinds(token)
         except KeyError as exc:
             raise PatternError("E305", path=ctx.path, rule=ctx.rule, name=exc.args[0]) from None
         if kinds is not None:
-            body = r"\d+\|(?:" + "|".join(re.escape(k) for k in kinds) + r")\|[^ ]* "
+            body = r"(?:" + "|".join(re.escape(k) for k in kinds) + r")\|[^ ]* "
         else:
-            body = rf"\d+\|w\|{_word_regex(token)} "
+            body = rf"w\|{_word_regex(token)}{CODE_END}"
     if role:
         return f"(?P<{role}>{body})", role
     return f"(?:{body})", None
@@ -215,7 +243,7 @@ def pattern_source(pattern: str, ctx: Context) -> tuple[str, set[str], str]:
         elif tok in ("$", "|"):
             out.append(tok)
         elif tok.startswith(">!") and len(tok) > 2:
-            out.append(rf"(?!\d+\|w\|{_word_regex(tok[2:])} )")
+            out.append(rf"(?!w\|{_word_regex(tok[2:])}\|)")
         else:
             regex, role = _atom(tok, ctx)
             if role:
