@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.entities.dictionary import case_matches
 from pipeline.model import Document
@@ -191,3 +192,30 @@ def test_measurements_filed_next_to_diseases_are_no_diseases(processor, text, te
 def test_a_virus_defined_in_the_text_is_no_disease(processor):
     text = "Immune escape variants of the hepatitis B virus (HBV) emerge. HBV replication was measured."
     assert "HBV" not in [e.text for e in processor.process(Document("t", text)).entities]
+
+
+def _overlaps_by_definition(candidates, preferred):
+    """resolve_overlaps as its docstring defines it: longest first, each against every mention taken."""
+    chosen = list(preferred)
+    taken = [(e.start, e.end) for e in chosen]
+    for ent in sorted(candidates, key=lambda e: (-(e.end - e.start), e.type == "SITE", e.start)):
+        if not any(ent.start < e and s < ent.end for s, e in taken):
+            chosen.append(ent)
+            taken.append((ent.start, ent.end))
+    return sorted(chosen, key=lambda e: (e.start, e.end))
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["PROTEIN", "SITE"])), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(candidates=_SPANS, preferred=_SPANS.map(lambda spans: spans[:3]))
+def test_resolve_overlaps_keeps_what_the_definition_keeps(candidates, preferred):
+    from pipeline.entities.recognizer import resolve_overlaps
+    from pipeline.model import Entity
+
+    def entities(spans):
+        return [Entity(text="x", type=kind, start=a, end=a + n) for a, n, kind in spans]
+
+    cands, pref = entities(candidates), entities(preferred)
+    assert [id(e) for e in resolve_overlaps(cands, pref)] == [id(e) for e in _overlaps_by_definition(cands, pref)]
