@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from pipeline.model import Sentence
@@ -32,8 +32,11 @@ def sentence_starts(doc: Doc) -> list[bool]:
     return _starts(doc.text, _token_tuples(doc))
 
 
-def _token_tuples(doc: Doc) -> list[tuple[str, int, bool]]:
-    return [(tok.text, tok.idx, tok.is_space) for tok in doc]
+def _token_tuples(doc: Doc, text: str | None = None) -> list[tuple[str, int, bool]]:
+    """(text, offset, is_space) of every token, read from the Doc's arrays (no Token objects)."""
+    text = doc.text if text is None else text
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    return [(text[idx:idx + length], idx, bool(space)) for idx, length, space in rows]
 
 
 def _starts(text: str, tokens: list[tuple[str, int, bool]]) -> list[bool]:
@@ -105,7 +108,7 @@ def set_sentence_starts(doc: Doc, text: str | None = None) -> tuple[Doc, list[Se
     ``doc.text`` re-joins every token on each access, so callers pass the text they have.
     """
     text = doc.text if text is None else text
-    tokens = _token_tuples(doc)
+    tokens = _token_tuples(doc, text)
     starts = _starts(text, tokens)
     if starts:
         # One array write instead of a property call per token (which re-checks annotations each time).
