@@ -186,8 +186,8 @@ class Context:
 def choose(candidates: list[Candidate], context: Context) -> list[Candidate]:
     """Candidates re-scored in context, best first (the increments are documented in the module)."""
     lex = entity_lexicon()
-    kinase = bool(lex.kinase_context.search(context.sentence))
-    species = bool(lex.species.search(context.document))
+    kinase = _found(lex.kinase_context, context.sentence)
+    species = _found(lex.species, context.document)  # asked for every ambiguous mention of the document
     long_form = _fold(context.long_form) if context.long_form else None
     rescored = []
     for cand in candidates:
@@ -202,6 +202,12 @@ def choose(candidates: list[Candidate], context: Context) -> list[Candidate]:
             score += 0.1  # a family name fits a non-human gene better than a human symbol does
         rescored.append(Candidate(cand.id, cand.name, cand.type, score, cand.entry))
     return sorted(rescored, key=lambda c: (-c.score, c.entry.rank))
+
+
+@functools.lru_cache(maxsize=256)
+def _found(pattern: re.Pattern, text: str) -> bool:
+    """Whether ``pattern`` occurs in ``text``; remembered, because one document asks it for every mention."""
+    return pattern.search(text) is not None
 
 
 def ground(entity: Entity, candidates: list[Candidate], context: Context) -> Entity:
