@@ -13,6 +13,7 @@ Infon values are strings, as BioC requires ("true"/"false" for flags).
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -182,8 +183,17 @@ def _element(tag: str, value: str) -> str:
     return f"<{tag}>{_text(value)}</{tag}>"
 
 
+@functools.lru_cache(maxsize=1024)
+def _infon_open(key: str) -> str:
+    """``<infon key="...">``: the keys are few ("type", "identifier", "xref:UP", ...), so each is escaped once."""
+    return f'<infon key="{_attr(key)}">'
+
+
 def _infons_xml(infons: dict[str, str]) -> str:
-    return "".join([f'<infon key="{_attr(str(k))}">{_text(str(v))}</infon>' for k, v in infons.items()])
+    values = [str(v) for v in infons.values()]
+    if _TEXT_SPECIAL.search("\t".join(values)):  # rarely: only then is each value escaped
+        values = [_text(v) for v in values]
+    return "".join([f"{_infon_open(str(k))}{v}</infon>" for k, v in zip(infons, values)])
 
 
 def content_xml(content: Content) -> str:
