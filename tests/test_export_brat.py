@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.writers.brat import REL_SUFFIX, event_types, parse_ann, write_brat
 from pipeline.writers.load import load_output_dir
@@ -114,3 +115,23 @@ def test_event_and_relation_forms(docs, out):
     assert re.search(r"^R1\tAssociationRel Arg1:T\d+ Arg2:T\d+$", ann1, re.M)
     assert re.search(r"^A\d+\tNegated E\d+$", ann1, re.M)
     assert re.search(r"^A\d+\tHedged E\d+$", ann1, re.M)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(st.sampled_from("ab \n\t"), max_size=12), data=st.data())
+def test_fragments_are_the_spans_lines_trimmed(text, data):
+    """A mention over line breaks becomes one fragment per line, white space trimmed; else it stays whole."""
+    import re
+
+    from pipeline.writers.brat import _fragments
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        line = text[start + m.start():start + m.end()]
+        s = start + m.start() + (len(line) - len(line.lstrip()))
+        e = start + m.end() - (len(line) - len(line.rstrip()))
+        if e > s:
+            expected.append((s, e))
+    assert _fragments(text, start, end) == (expected or [(start, end)])

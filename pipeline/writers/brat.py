@@ -58,6 +58,9 @@ def _roles(relation: str, types: dict | None = None) -> tuple[str, str]:
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a span at line breaks (brat draws each fragment on its own line), trimming whitespace."""
+    piece = text[start:end]
+    if "\n" not in piece and not piece[:1].isspace() and not piece[-1:].isspace():
+        return [(start, end)]  # nearly every mention: one line, nothing to trim
     frags = []
     for m in re.finditer(r"[^\n]+", text[start:end]):
         s, e = start + m.start(), start + m.end()
