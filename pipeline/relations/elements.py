@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
 from pipeline.model import Entity, Sentence
 from pipeline.relations.lexicon import lexicon
@@ -24,17 +23,21 @@ def pieces(text: str) -> list[str]:
     return _PIECE.findall(text)
 
 
-@dataclass(slots=True)
 class Element:
-    kind: str  # entity type, WORD_KIND or PRONOUN_KIND
-    text: str
-    start: int
-    end: int
-    entity: Entity | None = None
-    lower: str = field(init=False)  # read several times per element by the rules: lower-cased once
+    """One entity or word of a sentence (a plain slotted class: tens of them per sentence)."""
 
-    def __post_init__(self) -> None:
-        self.lower = self.text.lower()
+    __slots__ = ("kind", "text", "start", "end", "entity", "lower")
+
+    def __init__(self, kind: str, text: str, start: int, end: int, entity: Entity | None = None) -> None:
+        self.kind = kind  # entity type, WORD_KIND or PRONOUN_KIND
+        self.text = text
+        self.start = start
+        self.end = end
+        self.entity = entity
+        self.lower = text.lower()  # read several times per element by the rules: lower-cased once
+
+    def __repr__(self) -> str:
+        return f"Element({self.kind!r}, {self.text!r}, {self.start}, {self.end})"
 
 
 def build_elements(text: str, sentence: Sentence, entities: list[Entity]) -> list[Element]:
@@ -52,8 +55,7 @@ def build_elements(text: str, sentence: Sentence, entities: list[Entity]) -> lis
 
 
 def _pieces(text: str, start: int, end: int) -> list[Element]:
-    return [Element(WORD_KIND, m.group(0), start + m.start(), start + m.end())
-            for m in _PIECE.finditer(text[start:end])]
+    return [Element(WORD_KIND, m.group(), m.start(), m.end()) for m in _PIECE.finditer(text, start, end)]
 
 
 def _drop_asides(elements: list[Element]) -> list[Element]:
