@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.run_helpers import biomine_cmd, env, tree
+from run_helpers import biomine_cmd, env, tree
 
 ROOT = Path(__file__).resolve().parents[1]
 PC_TRAIN = ROOT.parent / "shared" / "corpora" / "bionlp-st-2013-pc" / "train"

@@ -164,3 +164,18 @@ def test_edited_code_changes_the_fingerprint(tmp_path, monkeypatch):
     assert fingerprint(Settings(model="none"), {}) == first
     (package / "relations" / "arguments.py").write_text("X = 2\n")
     assert fingerprint(Settings(model="none"), {})["code"] != first["code"]
+
+
+def test_a_shard_keeps_what_its_fast_encoder_refuses():
+    """Records go through orjson; an integer beyond 64 bits (front matter may hold one) falls back to the
+    standard library, and that line reads back too, NaN included."""
+    import math
+
+    from pipeline.writers import shards
+
+    records = [{"document": {"doc_id": "a", "metadata": {"big": 2 ** 70, "n": 1}}},
+               {"document": {"doc_id": "b", "metadata": {"big": 2 ** 70, "x": float("nan")}}},
+               {"error": {"path": "c", "error": "[E101] c: é ✓"}}]
+    back = shards.decode_records(shards.encode({"index": 0}, records))
+    assert back[0] == records[0] and back[2] == records[2]
+    assert back[1]["document"]["metadata"]["big"] == 2 ** 70 and math.isnan(back[1]["document"]["metadata"]["x"])
