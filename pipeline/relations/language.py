@@ -116,12 +116,14 @@ def expand_macros(pattern: str, ctx: Context, depth: int = 0) -> str:
     return MACRO_REF.sub(lambda m: f"( {body(m.group(1))} )", pattern)
 
 
+@functools.lru_cache(maxsize=None)
 def _word_regex(spec: str) -> str:
     """One word of a list ("a|b*|*c"), always followed by the element's closing space.
 
     The literal words become one trie ("(?:a(?:ctivates?|nd)|by)") rather than an alternation the
     engine tries word by word: which of them matched never matters, because the closing space
-    makes the atom consume the whole word whichever alternative accepts it.
+    makes the atom consume the whole word whichever alternative accepts it. The same lists recur in
+    many rules (macros), and every start expands the rules, so each list is built once.
     """
     words, wild = [], []
     for alt in spec.split("|"):
