@@ -6,7 +6,6 @@ abbreviation links, until pipeline/entities/recognizer.py stopped depending on t
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
