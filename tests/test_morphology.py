@@ -88,6 +88,19 @@ def test_repeated_forms_are_decided_once_and_stay_consistent(pipelines) -> None:
     assert has == ["AUX", "VERB"]
 
 
+def test_remembered_lemmas_outlive_the_memory_zone_that_made_them(pipelines) -> None:
+    """``run`` frees each shard's strings (a spaCy memory zone): a lemma remembered from an earlier
+    shard must still be readable, so the cache keeps the lemma's text, not its hash."""
+    nlp, _reference = pipelines
+    text = "Zqxvase dephosphorylates Wqrtin, and Wqrtins were zqxvylated."
+    seen = []
+    for _ in range(2):
+        with nlp.memory_zone():
+            seen.append([(t.text, t.pos_, t.lemma_) for t in nlp(text)])
+    assert seen[0] == seen[1]
+    assert "zqxvylate" in [lemma for _t, _p, lemma in seen[0]]
+
+
 def test_assembly_rebuilds_the_shipped_component(pipelines, tmp_path) -> None:
     """``make model``'s assembly step (``assemble.add_rules``) on the shipped weights gives the
     shipped component: the same tables, and after a save and reload the same annotations."""

@@ -62,3 +62,27 @@ def test_given_entities_travel_with_their_document(processor):
     assert ("phosphorylation", "Hog1", "Sic1") in {t[:3] for t in _triples(with_given)}
     assert {e.rule for e in with_given.entities if e.type == "PROTEIN"} == {"given"}
     assert "given" not in {e.rule for e in plain.entities}
+
+
+def test_a_shard_leaves_the_vocabularies_as_it_found_them(processor):
+    """Words never seen before (one abstract of PubMed brings dozens) are freed with their shard, in the
+    pipeline's vocabulary and in the recogniser's, so a worker's memory does not grow with the corpus;
+    and a second shard over the same words, after the first one's strings are gone, gives the same results."""
+    from pipeline.runner.work import Item, Settings, process_items, _PROCESSORS
+
+    words = [f"Zq{n}xv" for n in range(40)]
+    texts = [f"ASK1 phosphorylates {' and '.join(words[i::4])} at Ser{83 + i}. {words[i]} binds TRAF2." for i in range(4)]
+    items = [Item(key=str(i), document=Document(f"v{i}", t), source=f"v{i}") for i, t in enumerate(texts)]
+    settings = Settings(model="test-shared-processor")
+    _PROCESSORS[settings] = processor
+    try:
+        vocabularies = [processor.nlp.vocab] + [c.recogniser.vocab for _n, c in processor.nlp.pipeline
+                                                if getattr(c, "recogniser", None) is not None]
+        before = [len(v.strings) for v in vocabularies]
+        first, _ = process_items(settings, items)
+        assert [len(v.strings) for v in vocabularies] == before
+        assert all(w not in processor.nlp.vocab.strings for w in words)
+        second, _ = process_items(settings, items)
+        assert first == second and any(r["relations"] for r in first)
+    finally:
+        del _PROCESSORS[settings]

@@ -36,7 +36,9 @@ class CachedMorphology(EnglishLemmatizer):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._decided: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        # (form, tag, label) -> (POS id, MORPH key, lemma text): the lemma is kept as text because the
+        # strings a document adds are freed with its memory zone (runner/processor.py), hashes would dangle
+        self._decided: dict[tuple[int, int, int], tuple[int, int, str]] = {}
 
     @classmethod
     def get_lookups_config(cls, mode: str) -> tuple[list[str], list[str]]:
@@ -57,9 +59,11 @@ class CachedMorphology(EnglishLemmatizer):
             if answer is None:
                 orth, tag, dep, lower = rows[i]
                 answers[i] = decided[(orth, tag, dep)] = self._decide(doc[i], lower, tag, dep)
-        return doc.from_array([POS, MORPH, LEMMA], numpy.array(answers, dtype="uint64"))
+        add = self.vocab.strings.add
+        ids = [(pos, morph, add(lemma)) for pos, morph, lemma in answers]
+        return doc.from_array([POS, MORPH, LEMMA], numpy.array(ids, dtype="uint64"))
 
-    def _decide(self, token, lower: int, tag: int, dep: int) -> tuple[int, int, int]:
+    def _decide(self, token, lower: int, tag: int, dep: int) -> tuple[int, int, str]:
         """(POS, MORPH, LEMMA) ids for one token: what the attribute_ruler patterns and the rule
         lemmatizer would set (later ruler patterns win; a fixed lemma is not recomputed)."""
         strings = self.vocab.strings
@@ -78,5 +82,5 @@ class CachedMorphology(EnglishLemmatizer):
             token.set_morph(morph or None)
         fixed = table(LEMMA_FIXES).get(lower_s) if tag_s in table(VERB_TAGS) else None
         lemma = fixed if fixed is not None else self.rule_lemmatize(token)[0]
-        return token.pos, token.morph.key, strings.add(lemma)
+        return token.pos, token.morph.key, lemma
 

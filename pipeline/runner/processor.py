@@ -1,7 +1,9 @@
 """The loaded pipeline and one document through it; long documents in sections, in linear time."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,23 @@ class Processor:
                 except Exception as exc:  # noqa: BLE001  (reported by the caller as that document's error)
                     results[i] = exc
         return results  # type: ignore[return-value]
+
+    @contextlib.contextmanager
+    def memory_zone(self) -> Iterator[None]:
+        """A spaCy memory zone over the pipeline and the recogniser (which has its own vocabulary).
+
+        The words and strings that documents add to a vocabulary are freed when the zone ends, so a
+        worker's memory does not grow with the corpus (``run`` opens one per shard; the results are
+        plain Python objects, nothing of a Doc may outlive its zone). A zone per shard of 100
+        documents costs nothing measurable; one per batch of 32 cost a fifth of the rules' time.
+        """
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self.nlp.memory_zone())
+            for _name, component in self.nlp.pipeline:
+                recogniser = getattr(component, "recogniser", None)
+                if recogniser is not None and recogniser.vocab is not self.nlp.vocab:
+                    stack.enter_context(recogniser.memory_zone())
+            yield
 
     def make_doc(self, document: Document, given: list[Entity] | None) -> Any:
         """The tokenized spaCy Doc of a document, carrying its id, text and given entities for the components."""

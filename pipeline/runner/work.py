@@ -68,10 +68,11 @@ def process_items(settings: Settings, items: list[Item]) -> tuple[list[dict[str,
                                "relations": Counter(), "negated": 0, "hedged": 0, "parsed": [0, 0]}
     todo = [item for item in items if item.error is None and item.document is not None]
     processed: dict[int, Any] = {}
-    for start in range(0, len(todo), BATCH_DOCUMENTS):
-        chunk = todo[start:start + BATCH_DOCUMENTS]
-        for item, result in zip(chunk, processor.process_batch([(i.document, i.given) for i in chunk])):
-            processed[id(item)] = result
+    with processor.memory_zone():  # the shard's words leave the vocabulary with it: memory stays flat
+        for start in range(0, len(todo), BATCH_DOCUMENTS):
+            chunk = todo[start:start + BATCH_DOCUMENTS]
+            for item, result in zip(chunk, processor.process_batch([(i.document, i.given) for i in chunk])):
+                processed[id(item)] = result
     for item in items:
         if item.error is not None:
             records.append({"error": item.error})
