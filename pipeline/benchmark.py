@@ -52,6 +52,7 @@ class BenchResult:
     workers_peak_rss_mb: float = 0.0
     client_exports: float = 0.0  # docs/s CPU of the client's export pass alone (every cheap format)
     client_core: float = 0.0  # docs/s CPU of the client's export pass writing the core files only
+    export_costs: dict[str, float] = field(default_factory=dict)  # CPU seconds per document each format adds
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -127,6 +128,10 @@ class BenchResult:
         if self.unseen_run_exports:
             lines.append(f"  on unseen text:         {self.unseen_run_exports:8.1f} docs/s per core  (estimated: the run's CPU "
                          f"per document plus what unseen text adds to the pipeline's)")
+        if self.export_costs:
+            lines.append("  what each export adds per document (the client's pass, each format alone, rebuilding the "
+                         "documents from the shards included): " + ", ".join(
+                f"{name} {1000 * cost:.2f} ms" for name, cost in sorted(self.export_costs.items(), key=lambda kv: -kv[1])))
         lines.append(f"start-up in a fresh process (imports and loading, median of {self.repeat}): rules only "
                      f"{self.load_wall:.2f} s wall ({self.load_cpu:.2f} s CPU)"
                      + (f", with the models {self.load_wall_models:.2f} s wall" if self.load_wall_models else "")
@@ -244,8 +249,8 @@ def benchmark(inputs: list[str] | None = None, limit: int = 500, repeat: int = 3
         result.run_core = _median_rate(n, core)
         result.run_exports = _median_rate(n, full)
         result.export_share = 1 - statistics.median(core) / statistics.median(full)
-        result.client_exports, result.client_core = client_export_rates(Path(tmp) / f"out0-{len(CHEAP_FORMATS)}",
-                                                                         n, repeat)
+        result.client_exports, result.client_core, result.export_costs = client_export_rates(
+            Path(tmp) / f"out0-{len(CHEAP_FORMATS)}", n, repeat)
         if workers:
             out = Path(tmp) / "workers"
             summary, _ = run([corpus], out, options=RunOptions(model="none", formats=list(CHEAP_FORMATS),
@@ -282,26 +287,30 @@ def startup_seconds(model: str, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def client_export_rates(out: Path, n: int, repeat: int) -> tuple[float, float]:
-    """Docs/s (CPU) of the export pass alone over a run's shards: every cheap format, and core files only."""
+def client_export_rates(out: Path, n: int, repeat: int) -> tuple[float, float, dict[str, float]]:
+    """Docs/s (CPU) of the export pass alone over a run's shards: every cheap format, core files
+    only, and the CPU seconds per document each format adds to the core files on its own."""
     from itertools import chain
 
     from pipeline.writers import CHEAP_FORMATS
     from pipeline.writers.exporting import build_exports
     from pipeline.writers.shards import iter_records, shard_files
 
-    rates = []
-    for formats in (list(CHEAP_FORMATS), []):
+    rates: dict[str, float] = {}
+    for formats in (list(CHEAP_FORMATS), [], *([f] for f in CHEAP_FORMATS)):
         passes = []
+        label = "+".join(formats)
         for i in range(repeat):
-            staging = out / f"bench-staging-{i}-{len(formats)}"
+            staging = out / f"bench-staging-{i}-{label or 'core'}"
             staging.mkdir()
             records = chain.from_iterable(iter_records(p) for p in shard_files(out / ".biomine" / "shards"))
             start = time.process_time()
             build_exports(records, staging, formats, out_dir=staging, db_path=staging / "bench.sqlite")
             passes.append(time.process_time() - start)
-        rates.append(_median_rate(n, passes))
-    return rates[0], rates[1]
+        rates[label] = _median_rate(n, passes)
+    core = rates[""]
+    each = {f: max(0.0, 1 / rates[f] - 1 / core) for f in CHEAP_FORMATS if rates[f] and core}
+    return rates["+".join(CHEAP_FORMATS)], core, each
 
 
 def process_all(processor, docs) -> list:

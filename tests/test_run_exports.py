@@ -139,3 +139,11 @@ def test_bench_states_the_rate_on_unseen_text():
     assert "at the unseen-text rate 86/s" in shown
     assert "unseen" not in bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0,
                                              run_exports=150.0).format()
+
+
+def test_bench_says_what_each_export_costs():
+    import pipeline.benchmark as bench
+
+    result = bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0, run_exports=150.0,
+                               export_costs={"brat": 0.0003, "bioc": 0.0004})
+    assert "bioc 0.40 ms, brat 0.30 ms" in result.format() and "what each export adds per document" in result.format()
