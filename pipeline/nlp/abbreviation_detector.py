@@ -13,6 +13,7 @@ compares both with scispaCy's component.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 import numpy
@@ -52,12 +53,10 @@ class LinearAbbreviationDetector(AbbreviationDetector):
         closes = numpy.flatnonzero(orths == self.close_id).tolist()
         pairs = []
         for close in closes:
-            for open_ in reversed(opens):
-                if open_ >= close - 1:
-                    continue
-                if close - open_ - 1 > MAX_INSIDE:
-                    break
-                pairs.append((0, open_ + 1, close))
+            i = bisect.bisect_left(opens, close - 1)  # opens before i leave at least one token inside
+            while i > 0 and close - opens[i - 1] - 1 <= MAX_INSIDE:
+                i -= 1
+                pairs.append((0, opens[i] + 1, close))
         return pairs
 
     def occurrences(self, filtered: list[tuple[Span, Span]], doc: Doc,
@@ -76,9 +75,13 @@ class LinearAbbreviationDetector(AbbreviationDetector):
                 seen_short.add(short.text)
                 all_occurrences[long].add(short)
                 wanted.append((long, tuple(orths[short.start:short.end].tolist())))
-        for long, ids in wanted:
-            size = len(ids)
-            for start in numpy.flatnonzero(orths == ids[0]).tolist():
-                if tuple(orths[start:start + size].tolist()) == ids:
-                    all_occurrences[long].add(doc[start:start + size])
+        if wanted:  # one pass over the tokens that can start a short form, whatever their number
+            by_first: dict[int, list[tuple[Span, tuple[int, ...]]]] = defaultdict(list)
+            for long, ids in wanted:
+                by_first[ids[0]].append((long, ids))
+            starts = numpy.flatnonzero(numpy.isin(orths, list(by_first))).tolist()
+            for start in starts:
+                for long, ids in by_first[int(orths[start])]:
+                    if tuple(orths[start:start + len(ids)].tolist()) == ids:
+                        all_occurrences[long].add(doc[start:start + len(ids)])
         return list(all_occurrences.items())
