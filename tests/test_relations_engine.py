@@ -43,7 +43,7 @@ def _encoded(*items: str) -> str:
 
     elements = [Element(item if item.isupper() else WORD_KIND, item.lower() if item.isupper() else item, i, i + 1)
                 for i, item in enumerate(items)]
-    return encode(elements)[0]
+    return encode(elements)
 
 
 def test_pattern_language_anchors_and_lookahead():

@@ -89,7 +89,7 @@ def explain(
         typer.echo("\nsentence elements:")
         for sentence in processed.sentences:
             ents = [e for e in processed.entities if e.sentence == sentence.index and e.rule != "coref:pronoun"]
-            typer.echo("  " + encode(build_elements(text, sentence, ents))[0])
+            typer.echo("  " + encode(build_elements(text, sentence, ents)))
         for index, parse in sorted((processed.spacy_doc.user_data.get(PARSES_KEY) or {}).items()):
             typer.echo(f"\nparse of sentence {index}:")
             for tok in parse:

@@ -120,22 +120,17 @@ def _pair_firsts(pronouns: frozenset[str]) -> frozenset[str]:
     return frozenset(p.split(" ", 1)[0] for p in pronouns if " " in p)
 
 
-def encode(elements: list[Element]) -> tuple[str, list[int]]:
-    """The encoded sentence and the character offset where each element's code starts.
+def encode(elements: list[Element]) -> str:
+    """The encoded sentence; ``element_at`` maps a position in it back to an element.
 
     The encoding starts with a space, so every code follows one: compiled rules begin with that
     space (``language.ELEMENT_START``) and are searched from element to element.
     """
-    parts: list[str] = [" "]
-    offsets: list[int] = []
-    pos = 1
+    codes = [" "]
     for i, el in enumerate(elements):
         text = el.lower.replace("|", "¦").replace(" ", "_") if el.kind == WORD_KIND else el.kind.lower()
-        code = f"{el.kind}|{text}|{i} "
-        offsets.append(pos)
-        parts.append(code)
-        pos += len(code)
-    return "".join(parts), offsets
+        codes.append(f"{el.kind}|{text}|{i} ")
+    return "".join(codes)
 
 
 def element_at(encoded: str, char_pos: int) -> int:

@@ -196,7 +196,7 @@ class RelationExtractor:
 
     def _sentence(self, doc_id: str, sentence: Sentence, elements: list[Element],
                   topic: Entity | None, rules: list[Rule]) -> list[Relation]:
-        encoded, offsets = encode(elements)
+        encoded = encode(elements)
         words = {el.lower for el in elements if el.kind == WORD_KIND}
         found: list[Relation] = []
         cues: list | None = None  # the sentence's negation and hedging cues, found at the first match

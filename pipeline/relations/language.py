@@ -150,9 +150,7 @@ def _trie_regex(words: list[str]) -> str:
             ends = True
     branches = [re.escape(first) + _trie_regex(rests) for first, rests in groups.items()]
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return body + "?" if len(branches) == 1 and len(body) == len(re.escape(next(iter(groups)))) else f"(?:{body})?"
-    return body
+    return f"(?:{body})?" if ends else body
 
 
 def _atom(token: str, ctx: Context) -> tuple[str, str | None]:
