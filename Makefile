@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CORPORA := ../shared/corpora
 TRAIN_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
-.PHONY: run test bench model parser ner clean
+.PHONY: run test bench model parser ner words clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,8 +23,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/biomine bench
 
-# The tagger, parser and lemmatizer (docs/dependencies.md) and the mention recogniser (docs/ner.md).
-model: parser ner
+# The tagger, parser and lemmatizer (docs/dependencies.md), the mention recogniser (docs/ner.md) and
+# the frequent words a worker keeps across memory zones (pipeline/training/vocabulary.py; seconds).
+model: parser ner words
 
 parser: $(STAMP)
 	$(PY) -m pip install -q -e '.[train]'
@@ -33,6 +34,9 @@ parser: $(STAMP)
 
 ner: $(STAMP)
 	$(TRAIN_ENV) $(PY) -m pipeline.training.ner --corpora $(CORPORA) --out build/ner --ship models/biomine_ner_sm
+
+words: $(STAMP)
+	$(PY) -m pipeline.training.vocabulary --corpora $(CORPORA) --out models/biomine_words_v1.txt
 
 clean:
 	rm -rf outputs/*.jsonl outputs/*.tsv .pytest_cache build/
