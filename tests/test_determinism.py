@@ -43,4 +43,4 @@ def test_two_processes_write_the_same_bytes(corpus, tmp_path):
     second = _run(corpus, tmp_path / "b", "2")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
-    assert b'"rule": "abbreviation:short"' in first["entities.jsonl"]  # the links are exercised
+    assert b'"rule":"abbreviation:short"' in first["entities.jsonl"]  # the links are exercised

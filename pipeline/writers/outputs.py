@@ -14,7 +14,6 @@ the run manifest.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from pipeline.model import ProcessedDocument
+from pipeline.writers.jsonlines import dump_text
 from pipeline.writers.keys import triple_key
 
 SCHEMA_VERSION = "1.0"
@@ -35,8 +35,9 @@ TSV_COLUMNS = [
 
 
 def dumps(row: dict[str, Any]) -> str:
-    """One JSON line, as every output file writes it (UTF-8, no ASCII escaping)."""
-    return json.dumps(row, ensure_ascii=False)
+    """One JSON line, as every output file writes it: compact, UTF-8, no ASCII escaping
+    (pipeline/writers/jsonlines.py)."""
+    return dump_text(row)
 
 
 def document_row(pd: ProcessedDocument) -> dict[str, Any]:

@@ -25,9 +25,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from pipeline.writers.atomic import atomic_write_bytes
+from pipeline.writers.jsonlines import dump_bytes, load
 
 FORMAT = 1
 SUFFIX = ".jsonl.gz"
@@ -43,28 +42,10 @@ def shard_index(path: Path) -> int | None:
     return int(stem) if stem.isdigit() else None
 
 
-def _json(value: Any) -> bytes:
-    """One JSON line. orjson writes a shard's records several times faster than the standard
-    library (shards are internal: the output files keep the standard library's spacing); a value
-    orjson refuses, such as an integer beyond 64 bits from a document's metadata, falls back."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False).encode("utf-8")
-
-
-def _load(line: bytes) -> Any:
-    """One record; the standard library reads what only it writes (NaN in a fallen-back line)."""
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return json.loads(line)
-
-
 def encode(header: dict[str, Any], records: Iterable[dict[str, Any]]) -> bytes:
     """The bytes of a shard file (deterministic: no timestamp in the gzip header)."""
-    lines = [_json({"biomine_shard": FORMAT, **header})]
-    lines += [_json(r) for r in records]
+    lines = [dump_bytes({"biomine_shard": FORMAT, **header})]
+    lines += [dump_bytes(r) for r in records]
     return gzip.compress(b"\n".join(lines) + b"\n", compresslevel=COMPRESSLEVEL, mtime=0)
 
 
@@ -127,13 +108,13 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
         next(fh, None)
         for line in fh:
             if line.strip():
-                yield _load(line)
+                yield load(line)
 
 
 def decode_records(data: bytes) -> list[dict[str, Any]]:
     """The items of a shard from its bytes (as a worker returned them)."""
     lines = gzip.decompress(data).split(b"\n")[1:]
-    return [_load(line) for line in lines if line.strip()]
+    return [load(line) for line in lines if line.strip()]
 
 
 def shard_files(folder: Path) -> list[Path]:
