@@ -10,22 +10,26 @@ fails now; files people read (the manifest, INDRA's statements, BioC) keep their
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 
-def dump_bytes(value: Any) -> bytes:
-    """One compact JSON text as UTF-8; dict keys that are not strings are written as strings."""
+def dump_bytes(value: Any, sort_keys: bool = False, default: Callable[[Any], Any] | None = None) -> bytes:
+    """One compact JSON text as UTF-8; dict keys that are not strings are written as strings,
+    ``default`` turns what JSON cannot hold into what it can (as in ``json.dumps``)."""
+    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(value, option=option, default=default)
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
+                          default=default).encode("utf-8")
 
 
-def dump_text(value: Any) -> str:
-    """:func:`dump_bytes` as a string (for text-mode files)."""
-    return dump_bytes(value).decode("utf-8")
+def dump_text(value: Any, sort_keys: bool = False, default: Callable[[Any], Any] | None = None) -> str:
+    """:func:`dump_bytes` as a string (for text-mode files and database columns)."""
+    return dump_bytes(value, sort_keys, default).decode("utf-8")
 
 
 def load(line: bytes | str) -> Any:

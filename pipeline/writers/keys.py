@@ -8,10 +8,10 @@ A changed grounding gives a new key on purpose: the old decision judged another 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 
 from pipeline.model import Entity, ProcessedDocument, Relation
+from pipeline.writers.jsonlines import dump_bytes
 
 
 def _ent_key(e: Entity | None) -> list | None:
@@ -27,8 +27,7 @@ def triple_key(rel: Relation) -> str:
         _ent_key(rel.object),
         None if rel.site is None else [rel.site.start, rel.site.end],
     ]
-    blob = json.dumps(ident, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(dump_bytes(ident)).hexdigest()[:16]  # the text json.dumps(ident, separators=(",", ":")) gives
 
 
 def site_label(site: Entity | None) -> str:

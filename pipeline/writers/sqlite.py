@@ -26,11 +26,11 @@ run`` writes with ``replace=True``: the run tables then hold exactly that run.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.writers.jsonlines import dump_text
 from pipeline.writers.keys import entity_key, site_label, triple_key
 from pipeline.errors import OutputError
 from pipeline.model import ProcessedDocument
@@ -181,7 +181,7 @@ def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument, fresh: bool = Fals
         "ON CONFLICT(doc_id) DO UPDATE SET path=excluded.path, pmid=excluded.pmid, title=excluded.title, "
         "text=excluded.text, metadata=excluded.metadata",
         (d, doc.path, doc.pmid, None if title is None else str(title), doc.text,
-         json.dumps(doc.metadata, sort_keys=True, ensure_ascii=False, default=str)),
+         dump_text(doc.metadata, sort_keys=True, default=str)),
     )
     con.executemany(
         "INSERT OR IGNORE INTO sentences VALUES (?,?,?,?,?)",
@@ -190,26 +190,27 @@ def _doc_rows(con: sqlite3.Connection, pd: ProcessedDocument, fresh: bool = Fals
     con.executemany(
         "INSERT OR IGNORE INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [(d, e.start, e.end, e.type, e.text, e.id, e.name, e.sentence, e.rule, int(e.kinase), e.residue,
-          e.position, json.dumps(e.xrefs, sort_keys=True)) for e in pd.entities],
+          e.position, dump_text(e.xrefs, sort_keys=True)) for e in pd.entities],
     )
+    relations, evidence = [], []
     for rel in pd.relations:
         key = triple_key(rel)
         s, o, site = rel.subject, rel.object, rel.site
-        con.execute(
-            "INSERT OR IGNORE INTO relations VALUES (?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?)",
+        relations.append(
             (key, d, rel.relation,
              s and s.text, s and s.type, s and s.start, s and s.end, s and s.id, s and s.name,
              entity_key(s) if s else None,
              o.text, o.type, o.start, o.end, o.id, o.name, entity_key(o),
              site and site.text, site and site.start, site and site.end, site and site.residue,
-             site and site.position, site_label(site)),
-        )
+             site and site.position, site_label(site)))
         trig = rel.trigger
-        con.execute(
-            "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?)",
+        evidence.append(
             (key, rel.rule, d, doc.pmid, rel.sentence.index, int(rel.negated), int(rel.hedged),
-             trig and trig[0], trig and trig[1], trig and doc.text[trig[0]:trig[1]]),
-        )
+             trig and trig[0], trig and trig[1], trig and doc.text[trig[0]:trig[1]]))
+    # one call per table and document (rows in the same order as one call per row)
+    con.executemany("INSERT OR IGNORE INTO relations VALUES (?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?,?, ?,?,?,?,?,?)",
+                    relations)
+    con.executemany("INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?)", evidence)
 
 
 RUN_TABLES = ("evidence", "relations", "entities", "sentences", "documents")  # what a run owns; nothing else is cleared
