@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.writers.jsonlines import dump_bytes, dump_text, load
+from pipeline.writers.jsonlines import dump_bytes, dump_indented, dump_text, load
 
 _scalars = st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 63 - 1) | st.text()
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -40,3 +40,15 @@ def test_what_orjson_refuses_falls_back_and_reads_back(value):
 
 def test_keys_that_are_not_strings_become_strings():
     assert load(dump_bytes({1: "a"})) == {"1": "a"}
+
+
+@given(_values, st.integers(0, 3))
+def test_the_indented_text_is_indras_layout(value, level):
+    """json.dumps(indent=1) byte for byte, each line after the first ``level`` spaces deeper."""
+    expected = json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level)
+    assert dump_indented(value, level) == expected
+
+
+def test_the_indented_fallback_keeps_the_layout():
+    value = {"a": [2 ** 70, {"b": None}], "c": "line\nbreak"}
+    assert dump_indented(value, 1) == json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n ")

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.writers.jsonlines import dump_bytes, dump_indented, dump_text, load
 from pipeline.writers.keys import entity_key
 from pipeline.model import Entity, ProcessedDocument, Relation
 from pipeline.relations.types import registry
@@ -80,7 +81,7 @@ def _identity(stype: str, agents: list[Entity | None], rel: Relation) -> str:
     if stype == "Complex":
         keys = sorted(k or "" for k in keys)
     site = [rel.site.residue, rel.site.position] if rel.site is not None else None
-    return json.dumps([stype, keys, site], separators=(",", ":"))
+    return dump_text([stype, keys, site])  # json.dumps(..., separators=(",", ":")) text: the same statement ids
 
 
 def _evidence(rel: Relation, pmid: str | None, types: dict | None = None) -> dict[str, Any]:
@@ -178,8 +179,8 @@ class IndraSink:
         self.con = sqlite3.connect(self.db_path)
         self.con.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-            "CREATE TABLE stmt (seq INTEGER PRIMARY KEY, ident TEXT UNIQUE NOT NULL, body TEXT NOT NULL);"
-            "CREATE TABLE evidence (seq INTEGER NOT NULL, json TEXT NOT NULL);"
+            "CREATE TABLE stmt (seq INTEGER PRIMARY KEY, ident TEXT UNIQUE NOT NULL, body BLOB NOT NULL);"
+            "CREATE TABLE evidence (seq INTEGER NOT NULL, json BLOB NOT NULL);"
         )
         self.seqs: dict[str, int] = {}
         self.skipped = 0
@@ -198,13 +199,13 @@ class IndraSink:
                 if cur is None:
                     stmt = {**body, "id": str(uuid.uuid5(NAMESPACE, ident)), "belief": 1}
                     seq = self.con.execute("INSERT INTO stmt(ident, body) VALUES (?, ?)",
-                                           (ident, json.dumps(stmt, ensure_ascii=False))).lastrowid
+                                           (ident, dump_bytes(stmt))).lastrowid
                 else:
                     seq = cur[0]
                 if len(self.seqs) < 100_000:  # a bounded cache of recent identities
                     self.seqs[ident] = seq
             self.con.execute("INSERT INTO evidence VALUES (?, ?)",
-                             (seq, json.dumps(_evidence(rel, pd.document.pmid, types), ensure_ascii=False)))
+                             (seq, dump_bytes(_evidence(rel, pd.document.pmid, types))))
 
     def close(self) -> list[Path]:
         self.con.execute("CREATE INDEX evidence_seq ON evidence(seq)")
@@ -213,12 +214,11 @@ class IndraSink:
         n = 0
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             for seq, body in self.con.execute("SELECT seq, body FROM stmt ORDER BY seq"):
-                stmt = json.loads(body)
-                stmt["evidence"] = [json.loads(j) for (j,) in self.con.execute(
+                stmt = load(body)
+                stmt["evidence"] = [load(j) for (j,) in self.con.execute(
                     "SELECT json FROM evidence WHERE seq = ? ORDER BY rowid", (seq,))]
                 stmt["belief"] = belief(len(stmt["evidence"]))
-                text = json.dumps(stmt, indent=1, ensure_ascii=False)
-                fh.write(("[\n" if n == 0 else ",\n") + "\n".join(" " + line for line in text.split("\n")))
+                fh.write(("[\n " if n == 0 else ",\n ") + dump_indented(stmt, level=1))
                 n += 1
             fh.write("\n]\n" if n else "[]\n")
             fh.flush()

@@ -1,4 +1,4 @@
-"""Compact JSON for machine-read lines (output JSONL files, shards, internal tables), fast.
+"""JSON text, fast: compact lines (output JSONL files, shards, internal tables) and INDRA's layout.
 
 orjson encodes the rows of a document about ten times faster than the standard library
 (0.013 against 0.146 ms per PC abstract's entity and relation rows). Its text is compact
@@ -38,3 +38,22 @@ def load(line: bytes | str) -> Any:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
         return json.loads(line)
+
+
+def dump_indented(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, indent=1, ensure_ascii=False)`` (INDRA's own layout), every line after
+    the first ``level`` spaces deeper, about three times faster: orjson indents by two spaces, and
+    since a JSON string never holds a raw line break, each line's leading spaces are structure
+    and are halved. Falls back to the standard library like :func:`dump_bytes`."""
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    except TypeError:
+        text = json.dumps(value, indent=1, ensure_ascii=False)
+        return text.replace("\n", "\n" + " " * level) if level else text
+    lines = text.split("\n")
+    out = [lines[0]]
+    pad = " " * level
+    for line in lines[1:]:
+        body = line.lstrip(" ")
+        out.append(pad + " " * ((len(line) - len(body)) // 2) + body)
+    return "\n".join(out)
