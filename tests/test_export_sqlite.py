@@ -124,3 +124,36 @@ def test_refuses_other_schema_version(tmp_path, docs):
         con.execute("PRAGMA user_version = 99")
     with pytest.raises(OutputError, match="E504.*schema version 99"):
         write_sqlite(docs, path)
+
+
+def test_a_missing_schema_object_is_made_again_and_a_complete_database_is_left_alone(tmp_path, monkeypatch):
+    from pipeline.writers.sqlite import SCHEMA_OBJECTS, connect
+
+    path = tmp_path / "b.sqlite"
+    connect(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX relations_doc")
+    con.commit()
+    con.close()
+    con = connect(path)
+    assert SCHEMA_OBJECTS <= {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+    statements: list[str] = []
+    original = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        c = original(*args, **kwargs)
+        c.set_trace_callback(statements.append)
+        return c
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    connect(path).close()
+    assert statements and not any("CREATE" in s for s in statements)
+
+
+def test_a_scratch_database_keeps_no_journal(tmp_path):
+    from pipeline.writers.sqlite import connect
+
+    con = connect(tmp_path / "stage.sqlite", scratch=True)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "off"
+    con.close()
