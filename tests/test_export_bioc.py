@@ -133,3 +133,31 @@ def test_escapes_are_libxml2s(value):
     elem = etree.Element("infon", {"key": value})
     elem.text = value
     assert etree.tostring(elem, encoding="unicode") == f'<infon key="{_attr(value)}">{_text(value)}</infon>'
+
+
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+_INFONS = st.dictionaries(_ANY_TEXT, _ANY_TEXT, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_ANY_TEXT, doc_infons=_INFONS, ann_infons=_INFONS, ident=_ANY_TEXT, annotations=st.integers(0, 2),
+       relations=st.integers(0, 2))
+def test_the_direct_json_is_the_standard_librarys(text, doc_infons, ann_infons, ident, annotations, relations):
+    """content_json_text writes json.dumps(content_json(...)) whatever the strings hold."""
+    import json
+
+    from pipeline.writers.bioc import Annotation, Content, Link, content_json, content_json_text
+
+    content = Content(ident, doc_infons, text,
+                      [Annotation(f"T{i}{ident}", ann_infons, text, i, len(text)) for i in range(annotations)],
+                      [Link(f"R{i}", ann_infons, [(f"T{j}", "subject") for j in range(i + 1)]) for i in range(relations)])
+    assert content_json_text(content) == json.dumps(content_json(content), ensure_ascii=False)
+
+
+def test_infons_that_are_not_strings_are_written_as_json_writes_them():
+    import json
+
+    from pipeline.writers.bioc import Content, content_json, content_json_text
+
+    content = Content("d", {"year": 2020, "ok": True}, "x", [], [])  # type: ignore[dict-item]
+    assert content_json_text(content) == json.dumps(content_json(content), ensure_ascii=False)
