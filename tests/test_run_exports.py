@@ -147,3 +147,24 @@ def test_bench_says_what_each_export_costs():
     result = bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0, run_exports=150.0,
                                export_costs={"brat": 0.0003, "bioc": 0.0004})
     assert "bioc 0.40 ms, brat 0.30 ms" in result.format() and "what each export adds per document" in result.format()
+
+
+def test_bench_states_the_rate_with_the_database_exports():
+    import pipeline.benchmark as bench
+
+    result = bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0, run_exports=150.0,
+                               run_database=180.0)
+    assert "core files and SQLite:     180.0 docs/s per core" in result.format()
+    assert "core files and SQLite" not in bench.BenchResult(10, 15000, "x", 1, tokenizer=1000.0, rules_only=200.0,
+                                                            run_exports=150.0).format()
+
+
+def test_bench_runs_end_to_end_on_a_few_documents():
+    """``biomine bench`` itself, on six documents and one pass: every run it times completes and is reported."""
+    import pipeline.benchmark as bench
+
+    result = bench.benchmark(limit=6, repeat=1)
+    assert result.documents == 6
+    assert result.run_core > 0 and result.run_exports > 0 and result.run_database > 0 and result.rules_only > 0
+    shown = result.format()
+    assert "core files and SQLite:" in shown and "run with exports:" in shown and "projection:" in shown
