@@ -27,12 +27,15 @@ def frequent_words_path() -> Path:
 
 
 def read_words(path: Path) -> list[str]:
-    """The list's words in file order; an absent file is an empty list (warming is optional)."""
+    """The list's words in file order, after its one comment line (a word may start with ``#``);
+    an absent file is an empty list (warming is optional)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         return []
-    return [line for line in lines if line and not line.startswith("#")]
+    if lines and lines[0].startswith("#"):
+        lines = lines[1:]
+    return [line for line in lines if line]
 
 
 def warm_tokenizer(nlp: Any, words: list[str]) -> int:
