@@ -38,8 +38,8 @@ def read_words(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
-def warm_tokenizer(nlp: Any, words: list[str]) -> int:
-    """Tokenize each word alone, outside any memory zone; returns how many lexemes were added.
+def warm_tokenizer(nlp: Any, words: list[str]) -> None:
+    """Tokenize each word alone, outside any memory zone, so that its lexemes and cache entry stay.
 
     One word per call: spaCy stops caching for the rest of a text once it meets a special
     case, so a single long text of all the words would leave the chunks after the first
@@ -47,8 +47,6 @@ def warm_tokenizer(nlp: Any, words: list[str]) -> int:
     """
     if nlp.vocab.in_memory_zone:
         raise RuntimeError("warm the vocabulary before opening a memory zone: inside one nothing is kept")
-    before = len(nlp.vocab)
     tokenizer = nlp.tokenizer
     for word in words:
         tokenizer(word)
-    return len(nlp.vocab) - before
